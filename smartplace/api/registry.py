@@ -14,4 +14,6 @@ ENDPOINT_MODULES = [
     "smartplace.api.endpoints.organisations",
     "smartplace.api.endpoints.coalitions",
     "smartplace.api.endpoints.initiatives",
+    "smartplace.api.endpoints.rounds",
+    "smartplace.api.endpoints.assessments",
 ]

@@ -46,3 +46,7 @@ def world(db):
         "outsider_auth": {"HTTP_AUTHORIZATION": f"Bearer {outsider_token}"},
         "member_token": member_token, "outsider_token": outsider_token,
     }
+
+
+from smartplace.api.tests.world_assessments import assessments_world  # noqa: E402,F401
+from smartplace.api.tests.world_rounds import rounds_world  # noqa: E402,F401
