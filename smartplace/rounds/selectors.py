@@ -160,6 +160,34 @@ def round_published_result(*, round_: Round) -> dict[str, Any] | None:
     return round_.result
 
 
+@dataclass(frozen=True)
+class RoundPublication:
+    """
+    What anyone may see of a round's figures: the published consolidation (None until the
+    round has closed: never provisional figures) and the number of raters (every rater once
+    closed; while open, only from the round's minimum up, so that a handful of early raters
+    are not exposed). Pages, twins and the API all read rounds through this.
+    """
+
+    document: dict[str, Any] | None
+    raters: int | None
+
+
+def round_publication(*, round_: Round, rater_count: int | None = None) -> RoundPublication:
+    """
+    The public view of `round_` (see RoundPublication). `rater_count` is the number of people
+    who rated, when the caller already has it (as `round_list_for_coalition` annotates it);
+    otherwise it is counted, only while the round is not closed.
+    """
+    result = round_published_result(round_=round_)
+    if result is not None:
+        document = result["document"]
+        return RoundPublication(document=document, raters=document["round"]["raters"])
+    count = round_rater_count(round_=round_) if rater_count is None else rater_count
+    return RoundPublication(document=None,
+                            raters=count if count >= round_.min_raters else None)
+
+
 def round_public_reasons(*, round_: Round) -> dict[str, list[dict[str, str | None]]]:
     """
     The reasons whose authors agreed to share them, per item key: the text, and the author's
@@ -256,6 +284,22 @@ def consensus_change_summary(changes: Iterable[ConsensusChange]) -> dict[str, An
         "fell": sum(1 for c in both if c.change < -1e-12),
         "unchanged": sum(1 for c in both if abs(c.change) <= 1e-12),
     }
+
+
+def round_follow_up_change(
+    *, round_: Round, document: dict | None,
+) -> tuple[list[ConsensusChange], dict[str, Any] | None]:
+    """
+    For a published follow-up (Delphi) round whose first round is published too: the change
+    in consensus per item and its summary. Otherwise ([], None).
+    """
+    if document is None or not round_.follow_up_of_id:
+        return [], None
+    parent = round_published_result(round_=round_.follow_up_of)
+    if parent is None:
+        return [], None
+    changes = consensus_change(before=parent["document"], after=document)
+    return changes, consensus_change_summary(changes)
 
 
 # --- Trends ---------------------------------------------------------------------------------

@@ -29,12 +29,12 @@ from smartplace.rounds.charts import distribution_svg, trend_svg
 from smartplace.rounds.forms import RoundForm
 from smartplace.rounds.models import Round
 from smartplace.rounds.selectors import (
-    consensus_change,
-    consensus_change_summary,
     result_rows,
+    round_follow_up_change,
     round_get,
     round_list_for_coalition,
     round_public_reasons,
+    round_publication,
     round_published_result,
     round_rater_count,
     round_result_compute,
@@ -80,16 +80,6 @@ def round_metadata(round_: Round, request: HttpRequest, *, raters: int | None) -
     }
 
 
-def _public_raters(round_: Round, document: dict | None, count: int | None) -> int | None:
-    """The number of raters anyone may see: all once closed; while open, only from the
-    minimum number up (so that a handful of early raters are not exposed)."""
-    if document is not None:
-        return document["round"]["raters"]
-    if count is not None and count >= round_.min_raters:
-        return count
-    return None
-
-
 def round_list(request: HttpRequest, fmt: str = "html", *, slug: str) -> HttpResponse:
     """
     A coalition's fitness assessment rounds, newest first.
@@ -101,9 +91,8 @@ def round_list(request: HttpRequest, fmt: str = "html", *, slug: str) -> HttpRes
     coalition = coalition_or_404(slug)
     rounds = list(round_list_for_coalition(coalition=coalition))
     for round_ in rounds:
-        result = round_published_result(round_=round_)
-        round_.document = result["document"] if result else None
-        round_.public_raters = _public_raters(round_, round_.document, round_.rater_count)
+        publication = round_publication(round_=round_, rater_count=round_.rater_count)
+        round_.document, round_.public_raters = publication.document, publication.raters
     context = {**coalition_context(request, coalition), "rounds": rounds,
                "can_open": request.user.has_perm("rounds.add_round", coalition)}
     context["breadcrumbs"].append({"text": _("Fitness rounds"), "href": request.path})
@@ -161,16 +150,10 @@ def round_detail(request: HttpRequest, fmt: str = "html", *, slug: str,
     """
     coalition = coalition_or_404(slug)
     round_ = round_or_404(coalition, round)
-    result = round_published_result(round_=round_)
-    document = result["document"] if result else None
-    count = None if document else round_rater_count(round_=round_)
-    public_raters = _public_raters(round_, document, count)
-    changes, change_summary = [], None
-    if document and round_.follow_up_of_id:
-        parent = round_published_result(round_=round_.follow_up_of)
-        if parent:
-            changes = consensus_change(before=parent["document"], after=document)
-            change_summary = consensus_change_summary(changes)
+    publication = round_publication(round_=round_)
+    document, public_raters = publication.document, publication.raters
+    result = round_.result if document is not None else None
+    changes, change_summary = round_follow_up_change(round_=round_, document=document)
     reasons = round_public_reasons(round_=round_) if document else {}
     metadata = round_metadata(round_, request, raters=public_raters)
     licence = coalition.licence
