@@ -18,6 +18,7 @@ from operator import attrgetter
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -80,14 +81,17 @@ def _plain(value: Any) -> Any:
 
 
 def _after(keys: Sequence[str], values: list[Any]) -> Q:
-    """Rows strictly after `values` in the ascending order of `keys` (the last key is unique)."""
+    """Rows strictly after `values` in the order of `keys`: ascending, or descending for a
+    key written "-name" as in `order_by` (the last key is unique)."""
     condition = Q()
     for index in range(len(keys) - 1, -1, -1):
-        here = Q(**{f"{keys[index]}__gt": values[index]})
+        name = keys[index].removeprefix("-")
+        direction = "lt" if keys[index].startswith("-") else "gt"
+        here = Q(**{f"{name}__{direction}": values[index]})
         if index == len(keys) - 1:
             condition = here
         else:
-            condition = here | (Q(**{keys[index]: values[index]}) & condition)
+            condition = here | (Q(**{name: values[index]}) & condition)
     return condition
 
 
@@ -104,9 +108,10 @@ def cursor_paginate(
     """
     One page of `queryset`: (rows, address of the next page or None).
 
-    With `keys` (model field paths, the last one unique, such as ("name", "pk")), the
-    queryset is ordered by them and the cursor is a keyset; with `keys=None` the queryset's
-    own order is kept and the cursor is a position (for relevance-ranked search).
+    With `keys` (model field paths, the last one unique, such as ("name", "pk"); "-name"
+    for descending), the queryset is ordered by them and the cursor is a keyset; with
+    `keys=None` the queryset's own order is kept and the cursor is a position (for
+    relevance-ranked search).
     """
     if keys is None:
         offset = cursor_decode(cursor, keys=None)["offset"] if cursor else 0
@@ -117,12 +122,17 @@ def cursor_paginate(
     else:
         queryset = queryset.order_by(*keys)
         if cursor:
-            queryset = queryset.filter(_after(keys, cursor_decode(cursor, keys=len(keys))["after"]))
+            after = cursor_decode(cursor, keys=len(keys))["after"]
+            try:  # a value the field cannot read, such as a date that is not one
+                queryset = queryset.filter(_after(keys, after))
+            except (DjangoValidationError, ValueError, TypeError) as error:
+                raise _bad_cursor(_("The cursor belongs to another list or ordering.")) \
+                    from error
         rows = list(queryset[:limit + 1])
         more = len(rows) > limit
         rows = rows[:limit]
         nxt = None
         if more:
-            getters = [attrgetter(key.replace("__", ".")) for key in keys]
+            getters = [attrgetter(key.removeprefix("-").replace("__", ".")) for key in keys]
             nxt = cursor_encode({"after": [_plain(get(rows[-1])) for get in getters]})
     return rows, (_next_url(request, nxt) if nxt else None)
