@@ -15,5 +15,7 @@ ENDPOINT_MODULES = [
     "smartplace.api.endpoints.coalitions",
     "smartplace.api.endpoints.initiatives",
     "smartplace.api.endpoints.rounds",
+    "smartplace.api.endpoints.instruments",
     "smartplace.api.endpoints.assessments",
+    "smartplace.api.endpoints.assessment_answers",
 ]

@@ -388,6 +388,20 @@ def cycle_composite_index(*, cycle: Cycle, scores: dict[Participant, m.Organisat
                            min_unit_coverage=INDEX_MIN_UNIT_COVERAGE)
 
 
+def composite_index_rows(*, index: CompositeIndex[Participant]) -> list[dict]:
+    """
+    The index's rows as its page lists them: ranked organisations by rank (then name), then
+    those without a rank by name. Each row: `participant`, `rank`, `value` (the index),
+    `coverage` (share of sections with a value) and `sections` ((title, value) pairs).
+    """
+    return sorted(
+        ({"participant": p, "rank": index.ranks.get(p), "value": index.index.get(p),
+          "coverage": index.coverage["index"].get(p),
+          "sections": [(node.title, index.values[node.code].get(p))
+                       for node in index.tree.children]} for p in index.units),
+        key=lambda r: (r["rank"] is None, r["rank"] or 0, r["participant"].organisation.name))
+
+
 # --- cohort statistics (anonymised publication) -----------------------------------------------
 
 
@@ -488,6 +502,22 @@ def cycle_results(*, cycle: Cycle) -> CycleResults:
     changes = cycle_changes(cycle=cycle, scores=scores, public=True) if scores else {}
     return CycleResults(cycle=cycle, participants=participants, scores=scores, changes=changes,
                         league=cycle_league(cycle=cycle, scores=scores, changes=changes))
+
+
+def cycle_cohorts(*, results: CycleResults) -> list[CohortStatistics]:
+    """
+    Cohort statistics of a cycle's published results, as its anonymised page shows them: all
+    organisations first, then each peer group in the league's order.
+    """
+    names = [lv.name for lv in cycle_instrument(cycle=results.cycle).instrument
+             .maturity_levels.all()]
+    cohorts = [cohort_statistics(label=_("All organisations"), scores=results.scores.values(),
+                                 level_names=names)]
+    for group in results.league:
+        cohorts.append(cohort_statistics(label=group.label,
+                                         scores=[e.score for e in group.entries],
+                                         level_names=names))
+    return cohorts
 
 
 def cycle_public_list() -> QuerySet[Cycle]:

@@ -10,11 +10,14 @@ InstrumentFileError for files), nothing.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +41,7 @@ from smartplace.assessments.values import value_normal, value_parse
 from smartplace.instruments.answers import OrganisationRow, answers_read, organisations_read
 from smartplace.instruments.definition import InstrumentFileError, Problem
 from smartplace.instruments.models import Instrument, Question
+from smartplace.methods import scoring as m
 from smartplace.organisations.models import Organisation
 
 #: Allowed moves between stages: forward one stage, or back for more work.
@@ -378,6 +382,176 @@ def answer_record(*, participant: Participant, question: Question, value: str = 
     answer.save()
     _history(answer, old=old, via=via, note=note.strip()).save()
     return answer, True
+
+
+#: Longest answer the questionnaire form takes: text (and anything else), and numbers.
+ANSWER_MAX_LENGTH = 5000
+NUMBER_MAX_LENGTH = 50
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """
+    One answer for `answers_record_many`. `value` is text in the answers-file grammar (a code or
+    label, a number, text, "" or None for blank), or as JSON gives it: true/false for a yes/no
+    question, a number for a number question, a list of option codes or labels for a
+    multiple-choice question. `note` says why an answer changed (review and audit only).
+    """
+
+    question: str
+    value: object = None
+    not_applicable: bool = False
+    evidence_url: str = ""
+    evidence_page: str = ""
+    evidence_quote: str = ""
+    note: str = ""
+
+
+def _answer_text(question: m.Question, value: object) -> str:
+    """`value` as answers-file text for `question`; ValueError saying what is wrong."""
+    kind = question.kind
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        if kind is not m.QuestionKind.YES_NO:
+            raise ValueError(_("true or false answers a yes/no question only"))
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        if kind is not m.QuestionKind.NUMBER:
+            raise ValueError(_("a number answers a number question only"))
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise ValueError(_("the number must be finite"))
+            return format(Decimal(repr(value)), "f")
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        if kind is not m.QuestionKind.MULTIPLE_CHOICE:
+            raise ValueError(_("a list answers a multiple-choice question only"))
+        if not all(isinstance(part, str) and ";" not in part for part in value):
+            raise ValueError(_("give each option as its code or label, without “;”"))
+        return ";".join(value)
+    if isinstance(value, str):
+        return value
+    raise ValueError(_("not an answer"))
+
+
+def _answer_problems(index: int, item: AnswerInput, question: m.Question | None,
+                     stage: str) -> tuple[dict[str, list[ValidationError]], str]:
+    """Problems with one item, keyed "<index>.<field>", and its value as answers-file text."""
+    problems: dict[str, list[ValidationError]] = {}
+
+    def add(name: str, message: str, code: str = "invalid") -> None:
+        problems.setdefault(f"{index}.{name}", []).append(ValidationError(message, code=code))
+
+    texts = {"value": item.value if isinstance(item.value, str) else "",
+             "evidence_url": item.evidence_url, "evidence_page": item.evidence_page,
+             "evidence_quote": item.evidence_quote, "note": item.note}
+    for name, text in texts.items():
+        if "\x00" in text:
+            add(name, _("Text cannot contain NUL characters"), "nul")
+    if item.note.strip() and stage == Stage.SELF_ASSESSMENT:
+        add("note", _("Notes are given with changes in review and audit, not in "
+                      "self-assessment"), "not_allowed")
+    if item.evidence_url.strip():
+        try:
+            URLValidator()(item.evidence_url.strip())
+        except ValidationError:
+            add("evidence_url", _("Enter a web address in the correct format, like "
+                                  "https://www.example.org/strategy.pdf"))
+    if question is None:
+        return problems, ""
+    try:
+        text = _answer_text(question, item.value)
+    except ValueError as error:
+        add("value", str(error))
+        return problems, ""
+    limit = NUMBER_MAX_LENGTH if question.kind is m.QuestionKind.NUMBER else ANSWER_MAX_LENGTH
+    if len(text) > limit:
+        add("value", _("The answer must be %(limit)s characters or fewer") % {"limit": limit},
+            "too_long")
+    elif f"{index}.value" not in problems:
+        if item.not_applicable:
+            if not question.not_applicable_allowed:
+                add("not_applicable", _("Question %(code)s cannot be answered “not "
+                                        "applicable”") % {"code": question.code},
+                    "not_allowed")
+            elif text.strip():
+                add("value", _("Either answer the question or say it is not applicable, not "
+                               "both"))
+        else:
+            try:
+                value_parse(question=question, text=text)
+            except ValueError as error:
+                add("value", str(error))
+    return problems, text
+
+
+@transaction.atomic
+def answers_record_many(*, participant: Participant, answers: Sequence[AnswerInput],
+                        user=None) -> list[str]:
+    """
+    Record several answers of one participant at its stage, each with `answer_record` (so each
+    change is kept in the history), all or nothing. Every item is checked before anything is
+    written: the question is the cycle's and named once, the value is an answer to it (as on
+    the form: at most ANSWER_MAX_LENGTH characters, NUMBER_MAX_LENGTH for numbers), "not
+    applicable" only where the question allows it, a valid evidence address, no NUL
+    characters, notes only in review and audit. Permissions are checked by the caller
+    (`assessments.answer_participant`, `review_participant`, `audit_participant`).
+
+    Raises ValidationError with code "stage" when the participant's stage takes no answers;
+    otherwise ValidationError whose `error_dict` keys are "<position>.<field>" (position in
+    `answers`; field `question`, `value`, `not_applicable`, `evidence_url`, `evidence_page`,
+    `evidence_quote` or `note`), each error with a code (`unknown`, `duplicate`, `invalid`,
+    `too_long`, `nul`, `not_allowed`). Returns the codes of the questions whose answer
+    changed, in the order given.
+    """
+    participant = Participant.objects.select_for_update().select_related("cycle").get(
+        pk=participant.pk)
+    if participant.stage not in ANSWERING_STAGES:
+        raise ValidationError(_("Answers cannot change at the %(stage)s stage.")
+                              % {"stage": Stage(participant.stage).label.lower()}, code="stage")
+    tree = cycle_instrument(cycle=participant.cycle)
+    rows = {q.code: q for q in tree.instrument.questions.all()}
+    methods = {q.code: q for q in tree.method.questions}
+    problems: dict[str, list[ValidationError]] = {}
+    seen: dict[str, int] = {}
+    texts: list[str] = []
+    for index, item in enumerate(answers):
+        question = methods.get(item.question)
+        if question is None:
+            problems[f"{index}.question"] = [ValidationError(
+                _("There is no question “%(code)s” in this cycle’s instrument")
+                % {"code": item.question}, code="unknown")]
+        elif item.question in seen:
+            problems[f"{index}.question"] = [ValidationError(
+                _("Question %(code)s is answered more than once (first at position "
+                  "%(first)s, counting from 0)")
+                % {"code": item.question, "first": seen[item.question]}, code="duplicate")]
+        else:
+            seen[item.question] = index
+        item_problems, text = _answer_problems(index, item, question, participant.stage)
+        for key, errors in item_problems.items():
+            problems.setdefault(key, []).extend(errors)
+        texts.append(text)
+    if problems:
+        raise ValidationError(problems)
+    changed = []
+    for index, (item, text) in enumerate(zip(answers, texts, strict=True)):
+        try:
+            _answer, did_change = answer_record(
+                participant=participant, question=rows[item.question],
+                value="" if item.not_applicable else text,
+                not_applicable=item.not_applicable, evidence_url=item.evidence_url,
+                evidence_page=item.evidence_page, evidence_quote=item.evidence_quote,
+                note=item.note, user=user)
+        except ValidationError as error:
+            detail = (error.error_dict if hasattr(error, "error_dict")
+                      else {"value": error.error_list})
+            raise ValidationError({f"{index}.{name}": errors
+                                   for name, errors in detail.items()}) from error
+        if did_change:
+            changed.append(item.question)
+    return changed
 
 
 # --- reviewers -------------------------------------------------------------------------------

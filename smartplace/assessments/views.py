@@ -33,6 +33,8 @@ from smartplace.assessments.selectors import (
     CycleResults,
     LeagueEntry,
     cohort_statistics,
+    composite_index_rows,
+    cycle_cohorts,
     cycle_composite_index,
     cycle_instrument,
     cycle_public_list,
@@ -107,18 +109,6 @@ def _last_updated(results: CycleResults):
                default=None, key=lambda d: d.timestamp() if d else 0)
 
 
-def _cohorts(results: CycleResults) -> list:
-    names = [lv.name for lv in cycle_instrument(cycle=results.cycle).instrument
-             .maturity_levels.all()]
-    cohorts = [cohort_statistics(label=_("All organisations"), scores=results.scores.values(),
-                                 level_names=names)]
-    for group in results.league:
-        cohorts.append(cohort_statistics(label=group.label,
-                                         scores=[e.score for e in group.entries],
-                                         level_names=names))
-    return cohorts
-
-
 def _cohort_row(cohort) -> dict:
     return {"cohort": cohort.label, "organisations": cohort.count,
             "suppressed": cohort.suppressed, "minimum": cohort.minimum,
@@ -187,7 +177,7 @@ def cycle_results_page(request: HttpRequest, cycle: str, fmt: str = "html",
     """
     cycle_ = _public_cycle(cycle)
     results = cycle_results(cycle=cycle_)
-    cohorts = [] if cycle_.is_named else _cohorts(results)
+    cohorts = [] if cycle_.is_named else cycle_cohorts(results=results)
 
     def dataset() -> Dataset:
         if cycle_.is_named:
@@ -339,12 +329,7 @@ def index_page(request: HttpRequest, cycle: str, fmt: str = "html", **kwargs) ->
     cycle_ = _public_cycle(cycle, named=True)
     results = cycle_results(cycle=cycle_)
     index = cycle_composite_index(cycle=cycle_, scores=results.scores)
-    rows = sorted(
-        ({"participant": p, "rank": index.ranks.get(p), "value": index.index.get(p),
-          "coverage": index.coverage["index"].get(p),
-          "sections": [(node.title, index.values[node.code].get(p))
-                       for node in index.tree.children]} for p in index.units),
-        key=lambda r: (r["rank"] is None, r["rank"] or 0, r["participant"].organisation.name))
+    rows = composite_index_rows(index=index)
     excluded = [(p, share) for p, share in index.excluded.items()]
 
     def dataset() -> Dataset:

@@ -46,6 +46,10 @@ def _steer(case, world, real_values) -> None:
                 real = "ambridge-cafe"
             elif name == "round" and case.method.upper() == "PUT":
                 real = real_values.get("open_round", real)  # writes need an open round
+            elif name == "version" and "/frameworks/" in case.operation.path:
+                real = world["coalition"].framework.version  # "version" is instruments' too
+            elif name == "cycle" and "/participants/" in case.operation.path:
+                real = real_values.get("answers_cycle", real)  # answering needs an open cycle
             if real:
                 case.path_parameters[name] = real
 
