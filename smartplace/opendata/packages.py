@@ -98,6 +98,8 @@ class Package:
     report_url: str
     tables: list[Table]
     keywords: list[str] = field(default_factory=list)
+    #: Sections of the README after the general paragraph, each Markdown (e.g. the method).
+    notes: list[str] = field(default_factory=list)
 
     def table(self, name: str) -> Table | None:
         return next((t for t in self.tables if t.name == name), None)
@@ -146,6 +148,8 @@ class Package:
             "`datapackage.json` (Frictionless Data) and `csv-metadata.json` (CSV on the Web) "
             "describe every column with its type, and the keys that link the files.", "",
         ]
+        for note in self.notes:
+            lines += [note.strip(), ""]
         for table in self.tables:
             lines += [f"## {table.filename}", "", table.description, "",
                       "| column | type | description |", "| --- | --- | --- |"]

@@ -9,9 +9,10 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from smartplace.opendata.models import DataRelease
-from smartplace.opendata.registry import dataset_key, dataset_kinds
+from smartplace.opendata.registry import DatasetMeta, dataset_key, dataset_kinds
 
 CSV, JSON, ZIP, SQLITE = "text/csv", "application/json", "application/zip", \
     "application/vnd.sqlite3"
@@ -22,11 +23,25 @@ class DatasetInfo:
     kind: str
     key: str
     obj: Any
-    title: str
-    description: str
-    licence: dict[str, str]
+    meta: DatasetMeta
     last_changed: datetime | None
     releases: list[DataRelease]
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def description(self) -> str:
+        return self.meta.description
+
+    @property
+    def summary(self) -> str:
+        return self.meta.summary
+
+    @property
+    def licence(self) -> dict[str, str]:
+        return self.meta.licence
 
     @property
     def url(self) -> str:
@@ -42,12 +57,8 @@ class DatasetInfo:
 
 
 def _info(kind: str, module, obj, releases: list[DataRelease]) -> DatasetInfo:
-    licence = getattr(obj, "licence", None) or settings.SMARTPLACE_DEFAULT_LICENCE
-    return DatasetInfo(
-        kind=kind, key=dataset_key(obj), obj=obj, title=f"{obj.name}: open data",
-        description=getattr(obj, "description", "") or "", licence=licence,
-        last_changed=module.last_changed(obj), releases=releases,
-    )
+    return DatasetInfo(kind=kind, key=dataset_key(obj), obj=obj, meta=module.dataset_meta(obj),
+                       last_changed=module.last_changed(obj), releases=releases)
 
 
 def dataset_list_all() -> list[DatasetInfo]:
@@ -77,8 +88,11 @@ def release_get(*, kind: str, key: str, version: str) -> DataRelease | None:
     return DataRelease.objects.filter(kind=kind, key=key, version=version).first()
 
 
-TABLE_FILES = ["initiatives.csv", "organisations.csv", "initiative_organisations.csv",
-               "initiative_subdomains.csv", "subdomains.csv", "domains.csv"]
+def table_files(info: DatasetInfo) -> list[str]:
+    """The CSV files of the dataset's latest package (building it reads no rows)."""
+    package = dataset_kinds()[info.kind].package_build(
+        info.obj, absolute=lambda path: path, version="latest", created=timezone.now())
+    return [table.filename for table in package.tables]
 
 
 def _distributions(info: DatasetInfo, absolute: Callable[[str], str],
@@ -90,15 +104,15 @@ def _distributions(info: DatasetInfo, absolute: Callable[[str], str],
                "media": JSON, "format": "JSON"},
               {"title": "CSV on the Web metadata", "url": f"{base}csv-metadata.json",
                "media": "application/csvm+json", "format": "JSON-LD"}]
-    if info.kind == "coalitions":
-        items += [{"title": name, "url": f"{base}{name}", "media": CSV, "format": "CSV"}
-                  for name in TABLE_FILES]
+    items += [{"title": name, "url": f"{base}{name}", "media": CSV, "format": "CSV"}
+              for name in table_files(info)]
     return items
 
 
 def dataset_schema_org(info: DatasetInfo, *, absolute: Callable[[str], str]) -> dict[str, Any]:
     """schema.org `Dataset` markup (JSON-LD) for a dataset's page."""
-    place = getattr(info.obj, "place", None)
+    meta = info.meta
+    place = meta.place
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Dataset",
@@ -108,8 +122,10 @@ def dataset_schema_org(info: DatasetInfo, *, absolute: Callable[[str], str]) -> 
         "url": absolute(info.url),
         "license": info.licence["url"],
         "isAccessibleForFree": True,
-        "creator": {"@type": "Organization", "name": info.obj.name,
-                    "url": absolute(info.obj.get_absolute_url())},
+        "keywords": meta.keywords,
+        "creator": {"@type": "Organization",
+                    "name": meta.creator_name or settings.SMARTPLACE_SITE_NAME,
+                    "url": absolute(meta.creator_url or reverse("core:home"))},
         "distribution": [{"@type": "DataDownload", "name": d["title"],
                           "encodingFormat": d["media"], "contentUrl": d["url"]}
                          for d in _distributions(info, absolute, "latest")],
@@ -145,7 +161,7 @@ def catalogue_dcat(*, datasets: list[DatasetInfo], absolute: Callable[[str], str
             "dct:description": info.description or info.title,
             "dct:license": {"@id": info.licence["url"]},
             "dcat:landingPage": {"@id": absolute(info.url)},
-            "dcat:keyword": ["smart places", "digital coalition"],
+            "dcat:keyword": info.meta.keywords,
             "dcat:distribution": [distribution(d)
                                   for d in _distributions(info, absolute, "latest")],
             "dcat:hasVersion": [{
@@ -176,7 +192,8 @@ def catalogue_dcat(*, datasets: list[DatasetInfo], absolute: Callable[[str], str
         "@id": absolute(reverse("opendata:catalogue")),
         "@type": "dcat:Catalog",
         "dct:title": f"{site} open data",
-        "dct:description": "Data packages of the coalitions on this site, with dated releases.",
+        "dct:description": "Data packages of the coalitions and the published assessment "
+                           "cycles on this site, with dated releases.",
         "dct:license": {"@id": licence["url"]},
         "foaf:homepage": {"@id": absolute(reverse("opendata:data_home"))},
         "dcat:dataset": entries,

@@ -2,8 +2,11 @@
 The whole site's public data as one SQLite database, built with the standard library.
 
 Only what anyone may see: public initiatives (and only their links), organisations, places,
-coalitions, frameworks, and people who consented to a public profile with their active
-memberships. Never private initiatives, never anyone without consent, never email addresses.
+coalitions, frameworks, people who consented to a public profile with their active
+memberships, the assessment cycles whose results are public, and for those published with
+organisations named their results, section scores and answers (the rows of their data
+packages). Never private initiatives, never anyone without consent, never email addresses,
+never an unpublished or private cycle, nothing per organisation of an anonymised one.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from smartplace.assessments.selectors import cycle_public_list
 from smartplace.coalitions.models import Coalition
 from smartplace.core.formats import plain
 from smartplace.frameworks.models import Domain, Framework, SubDomain
@@ -25,6 +29,8 @@ from smartplace.initiatives.selectors import (
     initiative_list_for_display,
     initiative_rows,
 )
+from smartplace.opendata.datasets.cycle_rows import CycleData
+from smartplace.opendata.datasets.cycles import cycle_licence
 from smartplace.organisations.models import Organisation
 from smartplace.people.models import Membership, Person
 from smartplace.places.models import Place
@@ -143,6 +149,7 @@ def site_sqlite_write(*, path: Path | str, absolute: Callable[[str], str]) -> di
             } for m in Membership.objects.filter(
                 person__in=people, status=Membership.Status.ACTIVE,
             ).select_related("coalition", "organisation").order_by("pk")))
+        counts.update(_assessment_tables(db, absolute))
         db.commit()
     finally:
         db.close()
@@ -158,3 +165,51 @@ def _organisation_links(public_ids) -> Iterable[dict]:
             "initiative_id", "organisation__slug").values_list(
             "initiative_id", "organisation__slug").iterator(chunk_size=CHUNK):
         yield {"initiative_id": pk, "organisation_slug": slug, "role": "partner"}
+
+
+CYCLE_COLUMNS = ["slug", "name", "description", "instrument", "policy", "peer_groups_by",
+                 "opens_on", "closes_on", "published_at", "previous_cycle", "organisations",
+                 "demo", "licence", "url", "methodology_url"]
+RESULT_COLUMNS = ["cycle", "organisation", "points", "maximum", "raw_fraction", "raw_percent",
+                  "weighted_fraction", "weighted_percent", "level", "level_name", "peer_group",
+                  "rank_in_peer_group", "peer_group_size", "percentile_in_peer_group",
+                  "change_points", "change_previous_percent", "change_current_percent",
+                  "change_questions_compared", "change_questions_not_compared"]
+SECTION_SCORE_COLUMNS = ["cycle", "organisation", "section", "points", "maximum", "fraction",
+                         "percent", "weight", "level", "level_name"]
+ANSWER_COLUMNS = ["cycle", "organisation", "question", "answer", "evidence_url",
+                  "evidence_page", "evidence_quote"]
+
+
+def _assessment_tables(db: sqlite3.Connection, absolute: Callable[[str], str]
+                       ) -> dict[str, int]:
+    """The public cycles; results, section scores and answers of the named ones, as their
+    data packages give them (`CycleData`), with a `cycle` column."""
+    cycles = [(cycle, CycleData(cycle, absolute))
+              for cycle in cycle_public_list().select_related("previous")]
+    named = [(cycle, data) for cycle, data in cycles if cycle.is_named]
+
+    def each(rows_of) -> Iterable[dict]:
+        for cycle, data in named:
+            for row in rows_of(data):
+                yield {"cycle": cycle.slug, **row}
+
+    return {
+        "assessment_cycles": _write(
+            db, "assessment_cycles", CYCLE_COLUMNS,
+            ({**row, "licence": cycle_licence(cycle)["name"]}
+             for cycle, data in cycles for row in data.cycle_rows()),
+            primary_key=["slug"], integers=["organisations", "demo"]),
+        "assessment_results": _write(
+            db, "assessment_results", RESULT_COLUMNS, each(CycleData.result_rows),
+            primary_key=["cycle", "organisation"],
+            integers=["level", "rank_in_peer_group", "peer_group_size",
+                      "change_questions_compared"]),
+        "assessment_section_scores": _write(
+            db, "assessment_section_scores", SECTION_SCORE_COLUMNS,
+            each(CycleData.section_score_rows), primary_key=["cycle", "organisation", "section"],
+            integers=["level"]),
+        "assessment_answers": _write(
+            db, "assessment_answers", ANSWER_COLUMNS, each(CycleData.answer_rows),
+            primary_key=["cycle", "organisation", "question"]),
+    }

@@ -194,12 +194,14 @@ def package_zip(request: HttpRequest, kind: str, key: str, version: str) -> Http
 
 @require_POST
 def release_make(request: HttpRequest, kind: str, key: str) -> HttpResponse:
-    """Make today's release of a dataset (coordinators of the coalition), then back to it."""
+    """Make today's release of a dataset (those the dataset's kind allows: a coalition's or a
+    cycle's coordinators, and superusers), then back to it."""
     info = _dataset_or_404(kind, key)
     if not request.user.is_authenticated:
         return redirect_to_login(info.url)
     if not dataset_kinds()[kind].may_release(request.user, info.obj):
-        raise PermissionDenied(_("Only the coalition's coordinators can make a release."))
+        raise PermissionDenied(_("Only the coordinators of this dataset's coalition or "
+                                 "assessment cycle can make a release."))
     try:
         release = data_release_make(kind=kind, obj=info.obj, user=request.user,
                                     absolute=request.build_absolute_uri)

@@ -12,6 +12,7 @@ from datetime import datetime
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from smartplace.coalitions.models import Coalition
 from smartplace.coalitions.selectors import organisation_list_for_coalition
@@ -26,6 +27,7 @@ from smartplace.initiatives.selectors import (
     initiative_rows,
 )
 from smartplace.opendata.packages import Column, ForeignKey, Package, Table
+from smartplace.opendata.registry import DatasetMeta
 from smartplace.organisations.models import Sector
 
 KIND = "coalitions"
@@ -224,9 +226,13 @@ def coalition_package(*, coalition: Coalition, absolute: Callable[[str], str], v
                                                                      "key": coalition.slug})),
         report_url=absolute(reverse("opendata:report") + f"?dataset={KIND}/{coalition.slug}"),
         tables=tables,
-        keywords=["smart places", "digital coalition", coalition.place.name]
-        if coalition.place else ["smart places", "digital coalition"],
+        keywords=_keywords(coalition),
     )
+
+
+def _keywords(coalition: Coalition) -> list[str]:
+    keywords = ["smart places", "digital coalition"]
+    return [*keywords, coalition.place.name] if coalition.place else keywords
 
 
 def dataset_list() -> list[Coalition]:
@@ -236,6 +242,17 @@ def dataset_list() -> list[Coalition]:
 
 def dataset_get(key: str) -> Coalition | None:
     return Coalition.objects.select_related("place", "framework").filter(slug=key).first()
+
+
+def dataset_meta(coalition: Coalition) -> DatasetMeta:
+    """The coalition's dataset: under the coalition's licence, made by the coalition."""
+    return DatasetMeta(
+        title=f"{coalition.name}: open data", description=coalition.description or "",
+        summary=_("Public initiatives, the organisations working on them and the domain "
+                  "model."),
+        licence=coalition.licence, keywords=_keywords(coalition),
+        creator_name=coalition.name, creator_url=coalition.get_absolute_url(),
+        place=coalition.place)
 
 
 def last_changed(coalition: Coalition) -> datetime | None:
