@@ -18,15 +18,14 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from smartplace.assessments.models import Answer, Cycle, Participant, Stage
 from smartplace.assessments.selectors import (
     DISTRIBUTION_BANDS,
     CohortStatistics,
     CycleInstrument,
     CycleResults,
-    cohort_statistics,
+    composite_index_rows,
+    cycle_cohorts,
     cycle_composite_index,
     cycle_instrument,
     cycle_results,
@@ -83,13 +82,7 @@ class CycleData:
     @cached_property
     def cohorts(self) -> list[CohortStatistics]:
         """As the anonymised results page: every organisation, then each peer group."""
-        names = [level.name for level in self.tree.instrument.maturity_levels.all()]
-        results = self.results
-        cohorts = [cohort_statistics(label=_("All organisations"),
-                                     scores=results.scores.values(), level_names=names)]
-        cohorts += [cohort_statistics(label=group.label, scores=[e.score for e in group.entries],
-                                      level_names=names) for group in results.league]
-        return cohorts
+        return cycle_cohorts(results=self.results)
 
     # --- the cycle and its instrument -------------------------------------------------------
 
@@ -220,15 +213,10 @@ class CycleData:
     def index_rows(self) -> Iterator[Row]:
         """The composite index as its page lists it (by rank), then those left out."""
         index = cycle_composite_index(cycle=self.cycle, scores=self.results.scores)
-        units = sorted(index.units, key=lambda p: (index.ranks.get(p) is None,
-                                                   index.ranks.get(p) or 0,
-                                                   p.organisation.name))
-        for p in units:
-            value = index.index.get(p)
-            yield {"organisation": p.organisation.slug, "rank": index.ranks.get(p),
-                   "index": printed(value, 3),
-                   "coverage": _exact(index.coverage["index"].get(p)), "left_out": False,
-                   "indicator_coverage": None}
+        for row in composite_index_rows(index=index):
+            yield {"organisation": row["participant"].organisation.slug, "rank": row["rank"],
+                   "index": printed(row["value"], 3), "coverage": _exact(row["coverage"]),
+                   "left_out": False, "indicator_coverage": None}
         for p, share in index.excluded.items():
             yield {"organisation": p.organisation.slug, "rank": None, "index": None,
                    "coverage": None, "left_out": True, "indicator_coverage": _exact(share)}
