@@ -176,7 +176,9 @@ class ScorePage(Schema):
 
 class PublishedAnswer(Schema):
     """A published answer: `value` in the answers-file grammar (option codes joined by ";",
-    numbers exact), `points` and `maximum` as scored (null for a text question)."""
+    numbers exact; blank when "not applicable"), `points` and `maximum` as scored, question
+    weight applied (null when the question does not count: text, "not applicable", or not
+    applying to the organisation's group)."""
 
     question: str
     value: str
@@ -467,7 +469,7 @@ def cycle_score_get(request, cycle: str = slug_path("The cycle's slug"),
     answers = []
     for answer in live_answers(participants=[participant])[participant.pk]:
         scored = questions.get(answer.question.code)
-        counts = scored is not None and scored.status is not m.QuestionStatus.UNSCORED
+        counts = scored is not None and scored.status.counts
         answers.append({
             "question": answer.question.code, "value": answer.value,
             "not_applicable": answer.not_applicable, "evidence_url": answer.evidence_url,
