@@ -40,7 +40,7 @@ NEEDS_SIGN_IN = {
     "assessments:yours", "assessments:progress", "assessments:publish",
     "assessments:participant_home", "assessments:history", "assessments:reply",
     "assessments:move", "assessments:answer_section",
-    "api:token_list", "api:token_revoke", "api-v1:me",
+    "api:token_list", "api:token_revoke", "api-v1:me", "api-v1:rating_list_mine",
     "insights:curation", "insights:initiative_confirm", "insights:evidence_edit",
     "insights:evidence_figures", "insights:evidence_channel_shift", "insights:evidence_add",
     "insights:evidence_remove", "insights:overlap_dismiss",

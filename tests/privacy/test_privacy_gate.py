@@ -142,6 +142,21 @@ def test_removing_the_cycle_gate_is_caught(world, monkeypatch):
 
 
 @pytest.mark.django_db
+def test_the_crawl_reaches_the_rounds_api_with_its_sentinels(world):
+    """Were the sentinel rating's reason shared, the crawl of the API's round routes would
+    find it in the closed round's results: those routes are requested with the rounds that
+    hold the sentinels."""
+    from smartplace.rounds.models import Rating
+
+    Rating.objects.filter(reason=w.RATING_REASON).update(share_reason_publicly=True)
+    found, requested, _problems = _crawl(
+        Client(), world, only=lambda r: r.route.startswith("api/v1/coalitions/<slug>/rounds"))
+    assert len(requested) == 4
+    assert [url for url, markers in found.items() if w.RATING_REASON in markers] == [
+        f"/api/v1/coalitions/{world.coalition.slug}/rounds/{world.closed_round.slug}"]
+
+
+@pytest.mark.django_db
 def test_admin_needs_staff(world):
     """The admin, excluded from the crawl, sends anonymous people and non-staff to sign in."""
     client = Client()
