@@ -11,7 +11,8 @@ from smartplace.api.errors import install_error_handlers
 from smartplace.api.registry import ENDPOINT_MODULES
 
 DESCRIPTION = """\
-Read everything the site publishes, and add and change initiatives with a personal API token
+Read everything the site publishes, and write (add and change initiatives, rate in fitness
+rounds, and more: each operation says) with a personal API token
 (`Authorization: Bearer <token>`, made at /account/api-tokens/). Lists are cursor-paginated
 (`limit`, `cursor`; follow `next`). Every error is JSON: `status`, `detail` and `errors`, each
 naming its `location`, `field`, `message` and `code`.

@@ -309,8 +309,10 @@ def rating_submit(request, payload: RatingsIn, slug: str = slug_path("The coalit
     round_ = round_or_404(coalition, round)
     user = request.auth
     if not user.has_perm("rounds.rate_round", round_):
-        raise ApiError(403, _("Only active members of this coalition who know a domain of "
-                              "this round can rate it."))
+        message = _("Only active members of this coalition who know a domain of this round "
+                    "can rate it.")
+        raise ApiError(403, message, [{"location": "request", "field": None,
+                                       "message": message, "code": "not_eligible"}])
     if not round_.is_open():
         raise _not_open(round_)
     person = Person.objects.filter(user=user).first()

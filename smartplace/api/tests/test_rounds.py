@@ -324,7 +324,9 @@ def test_people_who_may_not_rate_get_403(client, world, rounds_world, who):
     response = put(client, "spring-2026", [{"subdomain": "economy/start-ups", "level": 2,
                                             "confidence": "low"}], token_for(user))
     assert response.status_code == 403, response.content
-    assert response.json()["status"] == 403
+    field = "ratings.0.subdomain" if who == "superuser" else None  # passes has_perm only
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [
+        (field, "not_eligible")]
     assert Rating.objects.count() == before
 
 
