@@ -249,22 +249,32 @@ def gaps_for_coalition(*, coalition: Coalition, user, rule: GapRule = RULE) -> G
                       max_cell=max_cell)
 
 
-#: Background colours of heat-map cells by count (ColorBrewer YlGnBu, light to mid: black text
-#: keeps a contrast above 7:1 on each). The number is always written in the cell too.
+#: Background colours of heat-map cells by band (ColorBrewer YlGnBu, light to mid: black text
+#: keeps a contrast above 7:1 on each). The number is always written in the cell too. The
+#: stylesheet's `.sp-heat--0` to `.sp-heat--4` (frontend/_insights.scss) use the same colours.
 HEAT_COLOURS = ["#ffffff", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4"]
 
 
-def heat_colour(count: int) -> str:
-    """The cell colour for a count: 0, 1, 2, 3–4, 5 or more."""
+def heat_band(count: int) -> int:
+    """The colour band of a count: 0 for 0, 1 for 1, 2 for 2, 3 for 3–4, 4 for 5 or more."""
     if count <= 0:
-        return HEAT_COLOURS[0]
-    if count == 1:
-        return HEAT_COLOURS[1]
-    if count == 2:
-        return HEAT_COLOURS[2]
-    if count <= 4:
-        return HEAT_COLOURS[3]
-    return HEAT_COLOURS[4]
+        return 0
+    if count <= 2:
+        return count
+    return 3 if count <= 4 else 4
+
+
+def heat_colour(count: int) -> str:
+    """The cell colour for a count (see `heat_band`)."""
+    return HEAT_COLOURS[heat_band(count)]
+
+
+def heat_class(count: int) -> str:
+    """
+    The CSS class that colours a heat-map cell (frontend/_insights.scss). Pages use classes,
+    never `style` attributes: the content security policy blocks inline styles.
+    """
+    return f"sp-heat sp-heat--{heat_band(count)}"
 
 
 # --- Demo --------------------------------------------------------------------------------

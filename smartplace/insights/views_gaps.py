@@ -13,7 +13,7 @@ from smartplace.insights.gaps import (
     FLAGS,
     GAP_COLUMNS,
     gaps_for_coalition,
-    heat_colour,
+    heat_class,
 )
 from smartplace.organisations.models import Sector
 
@@ -25,7 +25,7 @@ def gaps(request: HttpRequest, fmt: str = "html", *, slug: str) -> HttpResponse:
     the numbers in every cell), and the opportunities ranked by the documented rule.
 
     Template: insights/gaps.html
-    Context: coalition, report, sectors, flag_labels, heat_colour, breadcrumbs
+    Context: coalition, report, sectors, flag_labels, heat_class, breadcrumbs
     Formats: .json, .csv (one row per sub-domain with its figures and flags; the JSON also has
     the rule, the round the fitness comes from and the opportunities in order)
     """
@@ -37,7 +37,7 @@ def gaps(request: HttpRequest, fmt: str = "html", *, slug: str) -> HttpResponse:
         "sectors": list(Sector.choices),
         "flag_labels": FLAG_LABELS,
         "flags": FLAGS,
-        "heat_colour": heat_colour,
+        "heat_class": heat_class,
     }
 
     def dataset() -> Dataset:
