@@ -40,6 +40,7 @@ NEEDS_SIGN_IN = {
     "assessments:yours", "assessments:progress", "assessments:publish",
     "assessments:participant_home", "assessments:history", "assessments:reply",
     "assessments:move", "assessments:answer_section",
+    "api-v1:participant_answers_get", "api-v1:participant_answers_put",
     "api:token_list", "api:token_revoke", "api-v1:me", "api-v1:rating_list_mine",
     "insights:curation", "insights:initiative_confirm", "insights:evidence_edit",
     "insights:evidence_figures", "insights:evidence_channel_shift", "insights:evidence_add",
@@ -140,7 +141,8 @@ def contexts(world: w.World) -> dict[str, list[tuple[dict[str, str], bool]]]:
         source = c.framework.copied_from
         frameworks.append(({"slug": source.slug, "version": source.version}, False))
     instrument = world.cycles[0].instrument
-    instruments = [({"slug": instrument.slug, "version": instrument.version}, False)]
+    instruments = [({"slug": instrument.slug, "version": instrument.version}, False),
+                   ({"instrument": instrument.slug, "version": instrument.version}, False)]
 
     assessments = []
     for cycle in [*world.cycles, *world.sentinel_cycles]:
@@ -151,6 +153,12 @@ def contexts(world: w.World) -> dict[str, list[tuple[dict[str, str], bool]]]:
                 assessments.append(({"cycle": cycle.slug, "group": group,
                                      "organisation": participant.organisation.slug,
                                      "section": section.code}, private))
+    # API v1 /cycles/…: every cycle with two of its organisations; the sentinels and any cycle
+    # not public are private.
+    cycles = [({"cycle": cycle.slug, "organisation": participant.organisation.slug},
+               cycle in world.sentinel_cycles or not cycle.is_public)
+              for cycle in [*world.cycles, *world.sentinel_cycles]
+              for participant in cycle.participants.select_related("organisation")[:2]]
 
     data = []
     for release in DataRelease.objects.filter(kind="coalitions", key=c.slug):
@@ -161,6 +169,7 @@ def contexts(world: w.World) -> dict[str, list[tuple[dict[str, str], bool]]]:
     return {
         "coalitions": coalitions, "organisations": organisations, "places": places,
         "frameworks": frameworks, "instruments": instruments, "assessments": assessments,
+        "cycles": cycles,
         "data": data,
         "account": [({"pk": str(world.token_pk)}, False)],
         "invitations": [({"token": "not-a-real-invitation-token"}, False)],

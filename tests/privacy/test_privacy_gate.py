@@ -157,6 +157,18 @@ def test_the_crawl_reaches_the_rounds_api_with_its_sentinels(world):
 
 
 @pytest.mark.django_db
+def test_removing_the_cycle_gate_is_caught_in_the_api(world, monkeypatch):
+    """With every cycle counted as published and public, the crawl of the API's cycle routes
+    finds the sentinel cycles: those routes are requested with them."""
+    from smartplace.assessments.models import Cycle
+
+    monkeypatch.setattr(Cycle, "is_public", property(lambda self: True))
+    found, _requested, _problems = _crawl(
+        Client(), world, only=lambda r: r.route.startswith("api/v1/cycles"))
+    assert any({w.UNPUBLISHED_CYCLE, w.PRIVATE_CYCLE} & set(markers) for markers in found.values())
+
+
+@pytest.mark.django_db
 def test_admin_needs_staff(world):
     """The admin, excluded from the crawl, sends anonymous people and non-staff to sign in."""
     client = Client()

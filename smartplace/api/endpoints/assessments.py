@@ -15,13 +15,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
 
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from smartplace.api.auth import api_user
 from smartplace.api.endpoints.instruments import instrument_licence
@@ -71,7 +70,7 @@ class CycleOut(Schema):
     name: str
     description: str
     instrument: InstrumentRef
-    policy: Literal["named", "anonymised"]
+    policy: str = Field(..., description="named or anonymised (docs/assessments.md)")
     group_basis: str
     organisations: int
     opens_on: date | None
