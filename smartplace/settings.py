@@ -164,6 +164,20 @@ ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "smartplace.accounts.forms.SignupDetailsForm"
+# allauth's forms with GOV.UK error messages ("Enter your email address").
+ACCOUNT_FORMS = {
+    "request_login_code": "smartplace.accounts.signin_forms.RequestLoginCodeForm",
+    "confirm_login_code": "smartplace.accounts.signin_forms.ConfirmLoginCodeForm",
+    "confirm_email_verification_code":
+        "smartplace.accounts.signin_forms.ConfirmEmailVerificationCodeForm",
+    "signup": "smartplace.accounts.signin_forms.SignupForm",
+}
+MFA_FORMS = {
+    "authenticate": "smartplace.accounts.signin_forms.MFAAuthenticateForm",
+    "reauthenticate": "smartplace.accounts.signin_forms.MFAReauthenticateForm",
+    "activate_totp": "smartplace.accounts.signin_forms.ActivateTOTPForm",
+}
+MFA_ADAPTER = "smartplace.accounts.adapter.MFAAdapter"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True

@@ -12,14 +12,16 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     *signin_urls.before_allauth,
     path("accounts/", include("allauth.urls")),
-    *signin_urls.urlpatterns,
     path("", include("smartplace.api.urls")),
     path("", include("smartplace.opendata.urls")),
 ]
 
 # The pages, in English at their addresses and in Welsh under /cy/ (docs/translation.md). The
-# admin, allauth's addresses, the API and the data downloads above have no language prefix.
+# admin, allauth's other addresses, the API and the data downloads above have no language prefix.
+# Signing in (and allauth's multi-factor pages) come first: after allauth.urls, so their names
+# give smartplace's addresses, and under /cy/ for a Welsh sign-in.
 urlpatterns += i18n_patterns(
+    *signin_urls.urlpatterns,
     path("", include("smartplace.accounts.urls")),
     path("", include("smartplace.core.urls")),
     path("", include("smartplace.places.urls")),

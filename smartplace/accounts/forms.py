@@ -1,10 +1,14 @@
-"""Forms for signing up, inviting people, and erasing your personal data."""
+"""
+Forms for signing up (the name; allauth's own forms with smartplace's error messages are in
+`signin_forms.py`), inviting people, and erasing your personal data.
+"""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from smartplace.core.govuk_fields import GovUKBooleanField
 from smartplace.organisations.models import Organisation
 from smartplace.people.models import Membership
 
@@ -61,9 +65,10 @@ class InvitationForm(forms.Form):
 
 
 class EraseForm(forms.Form):
-    """Confirm erasing your personal data."""
+    """Confirm erasing your personal data (a tick box)."""
 
-    confirm = forms.BooleanField(
+    confirm = GovUKBooleanField(
         label=_("I understand that my account will be closed and cannot be recovered"),
+        required=True,
         error_messages={"required": _("Confirm that you want your personal data erased")},
     )

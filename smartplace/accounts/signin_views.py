@@ -13,6 +13,7 @@ from allauth.account.models import EmailAddress
 from allauth.account.stages import LoginByCodeStage, LoginStageController
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,8 +21,28 @@ from django.utils.translation import gettext_lazy as _
 
 _request_login_code = allauth_views.request_login_code
 sign_out = allauth_views.logout
-create_account = allauth_views.signup
+_signup = allauth_views.signup
 _confirm = allauth_views.confirm_login_code
+
+
+def _refused_if_wrong(response: HttpResponse) -> HttpResponse:
+    """A page showing a form with errors (a blank field, a wrong code) is 400, not 200."""
+    context = getattr(response, "context_data", None) or {}
+    if response.status_code == 200 and any(
+            isinstance(value, Form) and value.is_bound and value.errors
+            for value in context.values()):
+        response.status_code = 400
+    return response
+
+
+def create_account(request: HttpRequest) -> HttpResponse:
+    """
+    /create-account/: full name and email address; a code is emailed to check the address
+    (allauth's view). Errors are refused with 400.
+
+    Template: account/signup.html
+    """
+    return _refused_if_wrong(_signup(request))
 
 def sign_in(request: HttpRequest) -> HttpResponse:
     """
@@ -69,7 +90,8 @@ def confirm_login_code(request: HttpRequest) -> HttpResponse:
     sign-in page saying so; a GET goes back to sign-in with that message.
 
     Template: account/confirm_login_code.html (allauth's context: verify_form, email,
-    can_resend, redirect_field); account/request_login_code.html on 400.
+    can_resend, redirect_field); a wrong code is 400 on the same page;
+    account/request_login_code.html on 400 when no code is waiting.
     """
     if not request.user.is_authenticated:
         stage = LoginStageController.enter(request, LoginByCodeStage.key)
@@ -84,10 +106,25 @@ def confirm_login_code(request: HttpRequest) -> HttpResponse:
                               status=400)
             messages.error(request, CODE_GONE)
             return redirect("core:sign_in")
-    return _confirm(request)
+    return _refused_if_wrong(_confirm(request))
 
 
 def password_sign_in_gone(request: HttpRequest) -> HttpResponse:
-    """allauth's password sign-in page: smartplace has no passwords, so go to /sign-in/."""
+    """
+    allauth's password pages (sign in, reset, set, change): smartplace has no passwords, so
+    go to /sign-in/. (A password set through them would be a second way to "confirm it is
+    you", around the authenticator app.)
+    """
     query = request.META.get("QUERY_STRING", "")
     return redirect(reverse("core:sign_in") + (f"?{query}" if query else ""))
+
+
+def reauthenticate_with_app(request: HttpRequest) -> HttpResponse:
+    """
+    allauth's "confirm it is you" by password: smartplace asks for it only of people with an
+    authenticator app (AccountAdapter.is_reauthentication_required), so they confirm with the
+    app. An account with a password left from before sign-in by code is sent here first by
+    allauth; it goes on to the app's page, keeping `next`.
+    """
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(reverse("mfa_reauthenticate") + (f"?{query}" if query else ""))

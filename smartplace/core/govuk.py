@@ -10,6 +10,7 @@ links move focus to each field in error.
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
 from markupsafe import Markup
 
 _ENV = None
@@ -54,17 +55,30 @@ def _selected(bound_field) -> set[str]:
     return {str(value)}
 
 
+def _error_message(bound_field) -> dict | None:
+    """The field's errors for GOV.UK's error message, its hidden "Error:" prefix translated."""
+    if not bound_field.errors:
+        return None
+    return {"text": " ".join(str(e) for e in bound_field.errors),
+            "visuallyHiddenText": _("Error")}
+
+
 def field(bound_field, **overrides) -> Markup:
-    """The GOV.UK component for one bound field of a Django form."""
+    """
+    The GOV.UK component for one bound field of a Django form. A yes/no field
+    (`forms.BooleanField`) is one checkbox with the label beside it.
+    """
     widget = bound_field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        if hasattr(bound_field, "as_govuk"):
+            return bound_field.as_govuk(**overrides)
+        return _single_checkbox(bound_field, **overrides)
     label_classes = overrides.pop("label_classes", "")
     params = {
         "id": bound_field.id_for_label or bound_field.auto_id,
         "name": bound_field.html_name,
         "hint": {"text": str(bound_field.help_text)} if bound_field.help_text else None,
-        "errorMessage": {"text": " ".join(str(e) for e in bound_field.errors)}
-        if bound_field.errors
-        else None,
+        "errorMessage": _error_message(bound_field),
     }
     label = {"text": str(bound_field.label), "classes": label_classes}
     if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
@@ -110,6 +124,18 @@ def field(bound_field, **overrides) -> Markup:
     return Markup(macro(kind)(params))
 
 
+def _single_checkbox(bound_field, **overrides) -> Markup:
+    """One GOV.UK checkbox: the field's label beside it, its help text as the hint."""
+    item = {"value": "yes", "text": str(bound_field.label), "id": bound_field.auto_id,
+            "checked": bool(bound_field.field.widget.check_test(bound_field.value()))}
+    if bound_field.help_text:
+        item["hint"] = {"text": str(bound_field.help_text)}
+    params = {"idPrefix": bound_field.auto_id, "name": bound_field.html_name,
+              "errorMessage": _error_message(bound_field), "items": [item]}
+    params.update(overrides)
+    return Markup(macro("checkboxes")(params))
+
+
 def error_summary(*forms_) -> Markup:
     """GOV.UK error summary for one or more forms; empty when none has errors."""
     items = []
@@ -128,4 +154,5 @@ def error_summary(*forms_) -> Markup:
                 items.append({"text": str(message), "href": href})
     if not items:
         return Markup("")
-    return Markup(macro("error_summary")({"titleText": "There is a problem", "errorList": items}))
+    return Markup(macro("error_summary")({"titleText": _("There is a problem"),
+                                           "errorList": items}))

@@ -45,9 +45,7 @@ def _macro(kind: str):
 
 
 def _error_params(bound_field) -> dict | None:
-    if not bound_field.errors:
-        return None
-    return {"text": " ".join(str(e) for e in bound_field.errors)}
+    return govuk._error_message(bound_field)
 
 
 def _hint(bound_field) -> dict | None:

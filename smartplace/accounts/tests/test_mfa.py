@@ -95,3 +95,21 @@ def test_signing_in_with_mfa_needs_the_app_code_after_the_email_code(client):
     response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(user.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_turning_the_app_on_shows_the_recovery_codes_without_asking_again(client):
+    """The correct code that turns the app on is enough to see the recovery codes next: no
+    second "confirm it is you" page (where the code still on the phone is refused as used).
+    (A real transaction: allauth announces the new app when it commits, as in production.)"""
+    member = MembershipFactory()
+    client.force_login(member.person.user)
+    html = client.get(reverse("mfa_activate_totp")).content.decode()
+    secret = re.search(r'<code class="sp-code">([A-Z2-7]+)</code>', html).group(1)
+    response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    assert response.status_code == 302 and response.url == reverse("mfa_view_recovery_codes")
+    page = client.get(response.url)
+    assert page.status_code == 200
+    codes = Authenticator.objects.get(user=member.person.user,
+                                      type=Authenticator.Type.RECOVERY_CODES)
+    assert codes.wrap().get_unused_codes()[0] in page.content.decode()

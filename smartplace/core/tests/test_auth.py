@@ -46,8 +46,8 @@ def test_a_wrong_code_is_refused_with_a_govuk_message(client):
     wrong = "000000" if last_code() != "000000" else "111111"
     response = client.post(response.url, {"code": wrong})
     html = response.content.decode()
-    assert response.status_code == 200
-    assert "govuk-error-summary" in html and "Incorrect code" in html
+    assert response.status_code == 400
+    assert "govuk-error-summary" in html and "That code is not right" in html
     assert "_auth_user_id" not in client.session
 
 
