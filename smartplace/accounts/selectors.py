@@ -16,12 +16,20 @@ from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartplace.accounts.models import Invitation
 from smartplace.api.models import ApiToken
 from smartplace.coalitions.models import Coalition
-from smartplace.frameworks.models import Domain, Framework, SmartQuestion, SubDomain
+from smartplace.frameworks.models import (
+    Domain,
+    FitnessLevel,
+    Framework,
+    SmartQuestion,
+    SubDomain,
+)
 from smartplace.initiatives.models import Evidence, Initiative
+from smartplace.opendata.models import DataProblemReport
 from smartplace.people.models import Person
 from smartplace.rounds.models import Rating, RatingHistory
 
@@ -36,7 +44,8 @@ def person_export(*, user: AbstractBaseUser) -> dict[str, Any]:
     domains, memberships, initiatives they created or are named on, ratings with every value
     they submitted, answers they gave, API tokens (names and dates, never secrets), sign-in
     methods (verified addresses, provider accounts, authenticator types), invitations to their
-    address, and the audit history of changes they made.
+    address, reports of problems with the data sent from it, and the audit history of changes
+    they made.
     """
     person = Person.objects.filter(user=user).prefetch_related("domains").first()
     data: dict[str, Any] = {
@@ -68,6 +77,11 @@ def person_export(*, user: AbstractBaseUser) -> dict[str, Any]:
              "accepted": _iso(i.accepted_at), "withdrawn": _iso(i.revoked_at)}
             for i in Invitation.objects.filter(email__iexact=user.email).select_related(
                 "coalition")] if user.email else [],
+        "problem_reports": [
+            {"dataset": r.dataset, "message": r.message, "sent": _iso(r.created_at),
+             "dealt_with": r.resolved}
+            for r in DataProblemReport.objects.filter(email__iexact=user.email)
+        ] if user.email else [],
         "person": None, "memberships": [], "initiatives": [], "ratings": [], "answers": [],
         "changes_made": _changes_by(user),
     }
@@ -179,8 +193,8 @@ def _names(user_ids) -> dict[int, str]:
     return dict(people)
 
 
-def _diffs(records, fields: list[str]) -> dict[int, list[Change]]:
-    """{history_id: changes against the previous record of the same object}."""
+def _diffs(records, fields: list) -> dict[int, list[tuple]]:
+    """{history_id: [(field, old, new)] against the previous record of the same object}."""
     out = {}
     ordered = sorted(records, key=lambda r: (r.id, r.history_date, r.history_id))
     for _pk, group in groupby(ordered, key=lambda r: r.id):
@@ -188,46 +202,79 @@ def _diffs(records, fields: list[str]) -> dict[int, list[Change]]:
         for record in group:
             changes = []
             if record.history_type == "~" and previous is not None:
-                for name in fields:
-                    old, new = getattr(previous, name), getattr(record, name)
+                for model_field in fields:
+                    old = getattr(previous, model_field.attname)
+                    new = getattr(record, model_field.attname)
                     if old != new:
-                        changes.append(Change(field=name, old=_show(old), new=_show(new)))
+                        changes.append((model_field, old, new))
             elif record.history_type == "+":
-                changes = [Change(field=name, old="", new=_show(getattr(record, name)))
-                           for name in fields if getattr(record, name) not in (None, "")]
+                changes = [(model_field, None, getattr(record, model_field.attname))
+                           for model_field in fields
+                           if getattr(record, model_field.attname) not in (None, "")]
             out[record.history_id] = changes
             previous = record
     return out
 
 
-def _field_names(model) -> list[str]:
+def _audited_fields(model) -> list:
     skip = {"id", "created_at", "updated_at"}
-    return [f.attname for f in model._meta.fields if f.name not in skip]
+    return [f for f in model._meta.fields if f.name not in skip]
+
+
+def _labelled(raw: dict[int, list[tuple]]) -> dict[int, list[Change]]:
+    """
+    The changes with each field's name as people read it ("lead organisation", not
+    "lead_organisation_id") and linked records by name, not number: one query per kind of
+    linked record, whatever the number of changes.
+    """
+    wanted: dict[type, set] = {}
+    for changes in raw.values():
+        for model_field, old, new in changes:
+            if model_field.is_relation:
+                wanted.setdefault(model_field.related_model, set()).update(
+                    v for v in (old, new) if v is not None)
+    names = {model: {pk: str(obj) for pk, obj in model._default_manager.in_bulk(
+        list(ids)).items()} for model, ids in wanted.items()}
+
+    def shown(model_field, value) -> str:
+        if model_field.is_relation and value is not None:
+            value = names.get(model_field.related_model, {}).get(value, value)
+        elif model_field.choices and value not in (None, ""):
+            value = dict(model_field.flatchoices).get(value, value)
+        return _show(value)
+
+    return {history_id: [Change(field=str(model_field.verbose_name),
+                                old="" if old is None else shown(model_field, old),
+                                new=shown(model_field, new))
+                         for model_field, old, new in changes]
+            for history_id, changes in raw.items()}
 
 
 def audit_entries(*, coalition: Coalition, limit: int = 200) -> list[AuditEntry]:
     """
     The latest `limit` changes in `coalition`, newest first: its initiatives and their evidence,
     its framework copy (framework, domains, sub-domains, smart questions), and fitness ratings
-    in its rounds, each with who made it and, for changes, each field's old and new value.
+    in its rounds, each with who made it and, for changes, each field's old and new value
+    (fields by name, linked records by name, a rating's level by the scale's name for it).
     Runs a fixed number of queries whatever the number of changes.
     """
     framework_id = coalition.framework_id
     sources = [
-        (Initiative, "initiative", Q(coalition_id=coalition.pk)),
-        (Evidence, "evidence", Q(initiative_id__in=Initiative.objects.filter(
+        (Initiative, Q(coalition_id=coalition.pk)),
+        (Evidence, Q(initiative_id__in=Initiative.objects.filter(
             coalition=coalition).values("pk"))),
-        (Framework, "framework", Q(id=framework_id)),
-        (Domain, "domain", Q(framework_id=framework_id)),
-        (SubDomain, "sub-domain", Q(domain_id__in=Domain.objects.filter(
+        (Framework, Q(id=framework_id)),
+        (Domain, Q(framework_id=framework_id)),
+        (SubDomain, Q(domain_id__in=Domain.objects.filter(
             framework_id=framework_id).values("pk"))),
-        (SmartQuestion, "smart question", Q(domain_id__in=Domain.objects.filter(
+        (SmartQuestion, Q(domain_id__in=Domain.objects.filter(
             framework_id=framework_id).values("pk"))),
     ]
     entries: list[AuditEntry] = []
     user_ids = set()
     pending = []
-    for model, kind, condition in sources:
+    raw: dict[int, list[tuple]] = {}
+    for model, condition in sources:
         latest = list(model.history.filter(condition).order_by("-history_date", "-history_id")
                       [:limit])
         if not latest:
@@ -237,27 +284,70 @@ def audit_entries(*, coalition: Coalition, limit: int = 200) -> list[AuditEntry]
         # The previous record of each object, to diff the oldest shown change against.
         context = list(model.history.filter(id__in=ids, history_date__lte=oldest)
                        .exclude(history_id__in=[r.history_id for r in latest]))
-        diffs = _diffs(latest + context, _field_names(model))
+        diffs = _diffs(latest + context, _audited_fields(model))
         for record in latest:
             user_ids.add(record.history_user_id)
-            pending.append((record, kind, diffs.get(record.history_id, [])))
+            raw[(model, record.history_id)] = diffs.get(record.history_id, [])
+            pending.append((model, record))
+    labelled = _labelled(raw)
     names = _names(user_ids)
-    for record, kind, changes in pending:
+    for model, record in pending:
         entries.append(AuditEntry(
             when=record.history_date,
             who=names.get(record.history_user_id, "") if record.history_user_id else "",
-            kind=kind, object=_show(record), action=ACTIONS[record.history_type],
-            changes=changes))
-    for entry in (RatingHistory.objects
-                  .filter(rating__round__coalition=coalition)
-                  .select_related("rating__person", "rating__subdomain", "rating__round")
-                  .order_by("-recorded_at", "-pk")[:limit]):
-        rating = entry.rating
-        entries.append(AuditEntry(
-            when=entry.recorded_at, who=rating.person.name, kind="rating",
-            object=f"{rating.subdomain.name} ({rating.round.name})",
-            action="created" if entry.change == RatingHistory.Change.CREATED else "changed",
-            changes=[Change(field="level", old="", new=_show(entry.level)),
-                     Change(field="confidence", old="", new=_show(entry.confidence))]))
+            kind=str(model._meta.verbose_name), object=_show(record),
+            action=ACTIONS[record.history_type],
+            changes=labelled[(model, record.history_id)]))
+    entries.extend(_rating_entries(coalition=coalition, limit=limit))
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
+
+
+def _rating_entries(*, coalition: Coalition, limit: int) -> list[AuditEntry]:
+    """Fitness ratings given and changed, each change with the level and confidence before."""
+    latest = list(RatingHistory.objects
+                  .filter(rating__round__coalition=coalition)
+                  .select_related("rating__person", "rating__subdomain", "rating__round")
+                  .order_by("-recorded_at", "-pk")[:limit])
+    if not latest:
+        return []
+    # Every earlier value of the same ratings, to say what each change changed from.
+    earlier: dict[int, list[RatingHistory]] = {}
+    for entry in RatingHistory.objects.filter(
+            rating_id__in={e.rating_id for e in latest}).order_by("recorded_at", "pk"):
+        earlier.setdefault(entry.rating_id, []).append(entry)
+    levels = {(level.framework_id, level.position): level.name
+              for level in FitnessLevel.objects.filter(
+                  framework_id__in={e.rating.round.framework_id for e in latest})}
+    confidence = dict(RatingHistory._meta.get_field("confidence").flatchoices)
+    level_label, confidence_label = _("level"), _("confidence")
+    entries = []
+    for entry in latest:
+        rating = entry.rating
+        framework_id = rating.round.framework_id
+        history = earlier.get(entry.rating_id, [])
+        position = next(i for i, e in enumerate(history) if e.pk == entry.pk)
+        before = history[position - 1] if position > 0 else None
+
+        def level(value, framework_id=framework_id) -> str:
+            if value is None:
+                return _("I don’t know")
+            return f"{value}. {levels.get((framework_id, value), '')}".rstrip(". ")
+
+        changes = []
+        if before is None or before.level != entry.level:
+            changes.append(Change(field=level_label,
+                                  old=level(before.level) if before else "",
+                                  new=level(entry.level)))
+        if before is None or before.confidence != entry.confidence:
+            changes.append(Change(
+                field=confidence_label,
+                old=_show(confidence.get(before.confidence, before.confidence))
+                if before else "",
+                new=_show(confidence.get(entry.confidence, entry.confidence))))
+        entries.append(AuditEntry(
+            when=entry.recorded_at, who=rating.person.name, kind=_("fitness rating"),
+            object=f"{rating.subdomain.name} ({rating.round.name})",
+            action="created" if entry.change == RatingHistory.Change.CREATED else "changed",
+            changes=changes))
+    return entries

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from smartplace.accounts.models import Invitation, token_hash
 from smartplace.coalitions.models import Coalition
+from smartplace.opendata.models import DataProblemReport
 from smartplace.organisations.models import Organisation
 from smartplace.people import services as people_services
 from smartplace.people.models import Membership, Person
@@ -160,8 +161,9 @@ def person_erase(*, user: AbstractBaseUser) -> Person | None:
     messages are blanked; the user is deactivated, with no name, email address, password,
     verified addresses, provider links, authenticators, API tokens or sessions, and the
     username "former-member-<id>"; admin history names the memberships without the person;
-    pending invitations to their address are withdrawn. Initiatives, ratings, answers and the
-    audit history stay, attributed to "A former member".
+    invitations to their address are deleted (pending ones stop working) and reports of
+    problems with the data they sent no longer carry their address. Initiatives, ratings,
+    answers, problem reports and the audit history stay, attributed to "A former member".
     """
     person = Person.objects.filter(user=user).first()
     if person is not None:
@@ -181,8 +183,9 @@ def person_erase(*, user: AbstractBaseUser) -> Person | None:
         ).update(object_repr=f"{FORMER_MEMBER} (membership)")
     email = user.email
     if email:
-        Invitation.objects.pending().filter(email__iexact=email).update(
-            revoked_at=timezone.now())
+        # Invitations name the address: pending ones stop working, and none is kept.
+        Invitation.objects.filter(email__iexact=email).delete()
+        DataProblemReport.objects.filter(email__iexact=email).update(email="")
     EmailAddress.objects.filter(user=user).delete()
     SocialAccount.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()

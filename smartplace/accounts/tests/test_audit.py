@@ -50,7 +50,49 @@ def test_ratings_come_from_the_rounds_history():
     rating = RatingFactory(round=round_, person=membership.person, subdomain=subdomain)
     RatingHistory.objects.create(rating=rating, change="created", level=3)
     entries = audit_entries(coalition=round_.coalition)
-    assert any(e.kind == "rating" and e.who == "Pat Archer" for e in entries)
+    assert any(e.kind == "fitness rating" and e.who == "Pat Archer" for e in entries)
+
+
+def test_a_changed_rating_shows_what_it_was_and_what_it_became():
+    """A rating changed from 2 to 3 reads "2. Developing → 3. Strengthening", with the
+    confidence before and after; the first rating has no "before"."""
+    from smartplace.accounts.selectors import audit_entries
+    from smartplace.frameworks.models import FitnessLevel
+    from smartplace.frameworks.tests.factories import DomainFactory, SubDomainFactory
+
+    round_ = RoundFactory()
+    for position, name in enumerate(["Emerging", "Developing", "Strengthening"], start=1):
+        FitnessLevel.objects.get_or_create(framework=round_.framework, position=position,
+                                           defaults={"slug": name.lower(), "name": name})
+    membership = MembershipFactory(coalition=round_.coalition, person__name="Pat Archer")
+    subdomain = SubDomainFactory(domain=DomainFactory(framework=round_.framework))
+    rating = RatingFactory(round=round_, person=membership.person, subdomain=subdomain)
+    RatingHistory.objects.create(rating=rating, change="created", level=2, confidence="low")
+    RatingHistory.objects.create(rating=rating, change="changed", level=3, confidence="low")
+    changed, created = [e for e in audit_entries(coalition=round_.coalition)
+                        if e.kind == "fitness rating"]
+    assert changed.action == "changed"
+    assert [(c.field, c.old, c.new) for c in changed.changes] == [
+        ("level", "2. Developing", "3. Strengthening")]
+    assert [(c.field, c.old, c.new) for c in created.changes] == [
+        ("level", "", "2. Developing"), ("confidence", "", "Low")]
+
+
+def test_changed_fields_are_named_as_people_read_them(client):
+    """Fields show by their names and linked records by name, not "lead_organisation_id: 7"."""
+    from smartplace.accounts.selectors import audit_entries
+    from smartplace.organisations.tests.factories import OrganisationFactory
+
+    coordinator = CoordinatorFactory()
+    initiative = InitiativeFactory(coalition=coordinator.coalition,
+                                   lead_organisation=OrganisationFactory(name="Borchester Land"))
+    initiative.lead_organisation = OrganisationFactory(name="Ambridge Parish Council")
+    initiative.save()
+    entry = next(e for e in audit_entries(coalition=coordinator.coalition)
+                 if e.action == "changed")
+    assert entry.kind == "initiative"
+    assert [(c.field, c.old, c.new) for c in entry.changes] == [
+        ("lead organisation", "Borchester Land", "Ambridge Parish Council")]
 
 
 def test_only_coordinators_see_the_audit(client):

@@ -1,6 +1,7 @@
 """A person downloads everything held about them, and may have it erased when they leave."""
 
 import json
+import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -127,3 +128,41 @@ def test_the_leave_page_offers_erasure(client, member):
     html = client.get(reverse("coalitions:leave", kwargs={"slug": member.coalition.slug})
                       ).content.decode()
     assert reverse("accounts:erase") in html
+
+
+def test_the_erasure_confirmation_is_a_tick_box(client, member):
+    """The confirmation is a checkbox with its label (also after an error), not a text box."""
+    client.force_login(member.person.user)
+    for response in (client.get(reverse("accounts:erase")),
+                     client.post(reverse("accounts:erase"), {})):
+        html = response.content.decode()
+        field = re.search(r'<input[^>]*name="confirm"[^>]*>', html).group(0)
+        assert 'type="checkbox"' in field and 'id="id_confirm"' in field
+        assert 'for="id_confirm"' in html
+    assert 'href="#id_confirm"' in html and "govuk-checkboxes__input" in field
+
+
+def test_no_record_keeps_the_erased_persons_email_address(client, member):
+    """Invitations to the address (accepted ones too) go, and problem reports sent from it
+    keep their text without the address; both were in the download before."""
+    from smartplace.accounts.services import invitation_accept, invitation_create
+    from smartplace.opendata.models import DataProblemReport
+
+    user = member.person.user
+    email = user.email
+    other = CoordinatorFactory()
+    sent = invitation_create(coalition=other.coalition, email=email,
+                             invited_by=other.person.user, base_url="http://testserver")
+    invitation_accept(invitation=sent.invitation, user=user)
+    DataProblemReport.objects.create(dataset="initiatives", message="A typo in a title",
+                                     email=email.upper())
+    client.force_login(user)
+    data = json.loads(client.get(reverse("accounts:data_download")).content)
+    assert data["invitations"][0]["coalition"] == other.coalition.name
+    assert data["problem_reports"][0]["message"] == "A typo in a title"
+    assert client.post(reverse("accounts:erase"), {"confirm": "on"}).status_code == 302
+    from smartplace.accounts.models import Invitation
+
+    assert not Invitation.objects.filter(email__iexact=email).exists()
+    report = DataProblemReport.objects.get()
+    assert report.email == "" and report.message == "A typo in a title"
