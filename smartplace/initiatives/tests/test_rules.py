@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from smartplace.coalitions.tests.factories import CoalitionFactory
 from smartplace.core.models import Visibility
+from smartplace.frameworks.tests.factories import DomainFactory
 from smartplace.initiatives.rules import is_member_of_its_coalition
 from smartplace.initiatives.tests.factories import InitiativeFactory
 from smartplace.people.models import Membership
@@ -19,12 +20,15 @@ from smartplace.people.tests.factories import (
     UserFactory,
 )
 
-DOC = Path(__file__).resolve().parents[3] / "docs" / "permissions.md"
+DOCS = Path(__file__).resolve().parents[3] / "docs"
+DOC = DOCS / "permissions.md"
+#: Every permission table: this one, and the rounds' and assessment cycles' (same format).
+TABLES = [DOC, DOCS / "rounds.md", DOCS / "assessments.md"]
 
 
-def read_table() -> tuple[list[str], list[tuple[str, str, dict[str, bool]]]]:
+def read_table(doc: Path = DOC) -> tuple[list[str], list[tuple[str, str, dict[str, bool]]]]:
     """The actors (column names) and rows (permission, object, {actor: allowed})."""
-    lines = DOC.read_text(encoding="utf-8").splitlines()
+    lines = doc.read_text(encoding="utf-8").splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("| permission | object |"))
     header = [cell.strip() for cell in lines[start].strip("|").split("|")]
     actors = header[2:]
@@ -49,9 +53,13 @@ def world(db):
     """The coalition Ambridge, its objects, and one user per column of the table."""
     ambridge = CoalitionFactory(name="Ambridge Digital Coalition")
     borchester = CoalitionFactory(name="Borchester Digital Coalition")
+    lead = MembershipFactory(coalition=ambridge, role=Membership.Role.DOMAIN_LEAD)
+    lead.lead_domains.add(DomainFactory(framework=ambridge.framework))
     members = {
         "requested": RequestedMembershipFactory(coalition=ambridge),
         "member": MembershipFactory(coalition=ambridge),
+        "domain lead": lead,
+        "steering group": MembershipFactory(coalition=ambridge, role=Membership.Role.STEERING),
         "left": MembershipFactory(coalition=ambridge, status=Membership.Status.LEFT),
         "coordinator": CoordinatorFactory(coalition=ambridge),
     }
@@ -71,13 +79,17 @@ def world(db):
         "applicant": RequestedMembershipFactory(coalition=ambridge).person,
     }
     own = {name: m for name, m in members.items()}
-    return {"users": users, "objects": objects, "own": own, "ambridge": ambridge}
+    persons = {name: getattr(user, "person", None) if user.is_authenticated else None
+               for name, user in users.items()}
+    return {"users": users, "objects": objects, "own": own, "persons": persons,
+            "ambridge": ambridge}
 
 
 def test_the_table_has_every_actor_and_permission():
-    """The table names the eight kinds of people and covers the permissions the views use."""
-    assert ACTORS == ["anonymous", "non-member", "requested", "member", "left", "coordinator",
-                      "other coordinator", "superuser"]
+    """The table names every role (member, domain lead, steering group, coordinator, site
+    administrator) and the other kinds of people, and covers the permissions the views use."""
+    assert ACTORS == ["anonymous", "non-member", "requested", "member", "domain lead",
+                      "steering group", "left", "coordinator", "other coordinator", "superuser"]
     permissions = {row[0] for row in ROWS}
     assert {"initiatives.add_initiative", "initiatives.change_initiative",
             "initiatives.view_initiative", "coalitions.manage_membership",
@@ -91,7 +103,12 @@ def test_rules_match_the_documented_table(world, permission, obj, expected):
     answers = {}
     for actor in ACTORS:
         user = world["users"][actor]
-        target = world["own"].get(actor) if obj == "own membership" else world["objects"][obj]
+        if obj == "own membership":
+            target = world["own"].get(actor)
+        elif obj == "own person":
+            target = world["persons"][actor]
+        else:
+            target = world["objects"][obj]
         answers[actor] = user.has_perm(permission, target)
     assert answers == expected
 
@@ -137,3 +154,14 @@ def test_people_visible_to_agrees_with_view_person(world):
         visible = set(people_visible_to(user).filter(pk__in=[p.pk for p in people]))
         allowed = {p for p in people if user.has_perm("people.view_person", p)}
         assert visible == allowed, actor
+
+
+def test_every_permission_is_documented():
+    """Each permission registered with django-rules has a row in one of the permission tables
+    of docs/ (and its app's test checks the cells); each row names a registered permission."""
+    from rules.permissions import permissions
+
+    documented = {row[0] for doc in TABLES for row in read_table(doc)[1]}
+    registered = set(permissions.keys())
+    assert registered - documented == set(), "permissions missing from docs/ tables"
+    assert documented - registered == set(), "documented permissions that do not exist"
