@@ -166,6 +166,7 @@ def contexts(world: w.World) -> dict[str, list[tuple[dict[str, str], bool]]]:
             for entry in release.files:
                 data.append(({"kind": "coalitions", "key": c.slug, "version": version,
                               "name": entry["name"]}, False))
+    data += cycle_data(world)
     return {
         "coalitions": coalitions, "organisations": organisations, "places": places,
         "frameworks": frameworks, "instruments": instruments, "assessments": assessments,
@@ -175,6 +176,32 @@ def contexts(world: w.World) -> dict[str, list[tuple[dict[str, str], bool]]]:
         "invitations": [({"token": "not-a-real-invitation-token"}, False)],
         "accounts": [({"uidb36": "1", "key": "not-a-key", "provider_id": "entra"}, False)],
     }
+
+
+def cycle_data(world: w.World) -> list[tuple[dict[str, str], bool]]:
+    """
+    /data/cycles/… parameters: every file of each public cycle's latest package and of its
+    releases; the same files of the sentinel (unpublished, private) cycles, which are private.
+    """
+    from django.utils import timezone
+
+    from smartplace.opendata.models import DataRelease
+    from smartplace.opendata.registry import dataset_kinds
+
+    module = dataset_kinds()["cycles"]
+    data, names = [], set()
+    for cycle in (c for c in world.cycles if c.is_public):
+        package = module.package_build(cycle, absolute=str, version="latest",
+                                       created=timezone.now())
+        files = [name for name, _chunks in package.files()]
+        names.update(files)
+        releases = DataRelease.objects.filter(kind="cycles", key=cycle.slug)
+        for version in ["latest", *releases.values_list("version", flat=True)]:
+            data += [({"kind": "cycles", "key": cycle.slug, "version": version, "name": name},
+                      False) for name in files]
+    data += [({"kind": "cycles", "key": cycle.slug, "version": "latest", "name": name}, True)
+             for cycle in world.sentinel_cycles for name in sorted(names)]
+    return data
 
 
 def urls_for(route: Route, ctx: dict) -> list[tuple[str, bool]]:

@@ -173,6 +173,9 @@ def build_world() -> World:
     # A dated release of the coalition's data package, made after the sentinels exist.
     data_release_make(kind="coalitions", obj=coalition,
                       absolute=lambda path="": f"http://testserver{path}")
+    # And of the published named cycle with the reviewer's note.
+    data_release_make(kind="cycles", obj=published,
+                      absolute=lambda path="": f"http://testserver{path}")
 
     return World(coalition=coalition, public_initiative=public, private_initiative=private,
                  closed_round=closed, open_round=opened, member_user=member_user,
