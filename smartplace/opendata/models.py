@@ -14,7 +14,7 @@ class DataRelease(models.Model):
 
     kind = models.CharField(_("kind of dataset"), max_length=30)
     key = models.CharField(_("dataset"), max_length=120,
-                           help_text=_("For a coalition, its slug."))
+                           help_text=_("The slug of the coalition or assessment cycle."))
     release_date = models.DateField(_("release date"))
     version = models.CharField(_("version"), max_length=30)
     archive = models.BinaryField(_("zip archive"))
