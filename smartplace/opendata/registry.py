@@ -11,10 +11,13 @@ A module provides:
 - `last_changed(obj)`: when its public data last changed;
 - `package_build(obj, *, absolute, version, created)`: its `packages.Package` (rows read only
   when a table is written, so building one is cheap);
-- `may_release(user, obj)`: whether `user` may make a release from the dataset's page.
+- `may_release(user, obj)`: whether `user` may make a release from the dataset's page;
+- `RELEASE_OPTION`, `RELEASE_HELP`, `RELEASE_UNKNOWN`: its option of `smartplace
+  make-data-release` (`--coalition`), the option's help, and the error for an unknown key
+  (`{key}`).
 
-Adding a kind is one line in `DATASET_MODULES`; the pages, releases, catalogue, zip downloads
-and `smartplace make-data-release --<kind>` then cover it.
+Adding a kind is one line in `DATASET_MODULES`; the pages, releases, schema.org markup, the
+catalogue, zip downloads and `smartplace make-data-release` then cover it.
 """
 
 from __future__ import annotations

@@ -31,6 +31,10 @@ from smartplace.opendata.registry import DatasetMeta
 from smartplace.organisations.models import Sector
 
 KIND = "coalitions"
+#: `smartplace make-data-release --coalition SLUG`
+RELEASE_OPTION = "coalition"
+RELEASE_HELP = "the coalition's slug, as in its address"
+RELEASE_UNKNOWN = "There is no coalition with the slug “{key}”."
 CHUNK = 2000
 STATUSES = [value for value, _label in Initiative.Status.choices]
 SECTORS = [value for value, _label in Sector.choices]

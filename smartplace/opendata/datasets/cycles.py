@@ -34,6 +34,11 @@ from smartplace.opendata.registry import DatasetMeta
 from smartplace.organisations.models import Sector
 
 KIND = "cycles"
+#: `smartplace make-data-release --cycle SLUG`
+RELEASE_OPTION = "cycle"
+RELEASE_HELP = "a published assessment cycle's slug, as in its address"
+RELEASE_UNKNOWN = ("There is no published assessment cycle with the slug “{key}” (a cycle's "
+                   "data is released once it is published, unless it is private).")
 EXACT = ("an exact number: a whole number, a decimal such as 0.4, or a fraction such as 1/3 "
          "when it has no exact decimal")
 PERCENT = "as published: rounded by the instrument's rounding policy"

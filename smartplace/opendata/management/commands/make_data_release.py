@@ -12,13 +12,6 @@ from django.core.management.base import BaseCommand, CommandError
 from smartplace.opendata.registry import dataset_kinds
 from smartplace.opendata.services import data_release_make
 
-#: Option → (kind of dataset, what the error message calls an unknown one).
-DATASETS = {
-    "coalition": ("coalitions", "There is no coalition with the slug “{slug}”."),
-    "cycle": ("cycles", "There is no published assessment cycle with the slug “{slug}” (a "
-                        "cycle's data is released once it is published, unless it is private)."),
-}
-
 
 class Command(BaseCommand):
     help = ("Make today's release of a dataset's package: a coalition's (--coalition) or a "
@@ -27,10 +20,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         which = parser.add_mutually_exclusive_group(required=True)
-        which.add_argument("--coalition", metavar="SLUG",
-                           help="the coalition's slug, as in its address")
-        which.add_argument("--cycle", metavar="SLUG",
-                           help="the assessment cycle's slug, as in its address")
+        for module in dataset_kinds().values():  # --coalition, --cycle
+            which.add_argument(f"--{module.RELEASE_OPTION}", metavar="SLUG",
+                               help=module.RELEASE_HELP)
         parser.add_argument("--date", metavar="YYYY-MM-DD", type=date.fromisoformat,
                             help="the release date (default today)")
         parser.add_argument("--base-url", metavar="URL",
@@ -40,12 +32,12 @@ class Command(BaseCommand):
                                  "(default http://localhost:8000)")
 
     def handle(self, *args, date, base_url, **options):
-        option = next(name for name in DATASETS if options.get(name))
-        kind, unknown = DATASETS[option]
-        slug = options[option]
-        obj = dataset_kinds()[kind].dataset_get(slug)
+        kind, module = next((kind, module) for kind, module in dataset_kinds().items()
+                            if options.get(module.RELEASE_OPTION))
+        slug = options[module.RELEASE_OPTION]
+        obj = module.dataset_get(slug)
         if obj is None:
-            raise CommandError(unknown.format(slug=slug))
+            raise CommandError(module.RELEASE_UNKNOWN.format(key=slug))
         base = base_url.rstrip("/")
         try:
             release = data_release_make(kind=kind, obj=obj, release_date=date,
