@@ -102,13 +102,14 @@ def coalition_detail(request: HttpRequest, fmt: str = "html", *, slug: str) -> H
     cards (smart questions, sub-domains with active and all initiative counts).
 
     Template: coalitions/coalition_detail.html
-    Context: coalition, domains, totals, demo_banner, breadcrumbs
+    Context: coalition, domains, totals, is_member, demo_banner, breadcrumbs
     Formats: .json, .csv (one row per sub-domain, with its initiative counts)
     """
     coalition = coalition_or_404(slug)
     domains = domain_list_with_counts(coalition=coalition, user=request.user)
     totals = coalition_totals(coalition=coalition, user=request.user)
-    context = {**coalition_context(request, coalition), "domains": domains, "totals": totals}
+    context = {**coalition_context(request, coalition), "domains": domains, "totals": totals,
+               "is_member": request.user.has_perm("initiatives.add_initiative", coalition)}
     context["breadcrumbs"].pop()
 
     def dataset() -> Dataset:

@@ -111,6 +111,24 @@ def test_curation_page_with_nothing_to_check(client):
     html = client.get(reverse("insights:curation",
                               kwargs={"slug": membership.coalition.slug})).content.decode()
     assert "Nothing to check" in html
+    assert "govuk-panel" not in html  # panels confirm a finished transaction
+
+
+def test_coalition_home_leads_to_gaps_overlaps_and_for_members_curation(client):
+    """The coalition's home links to gaps and overlaps; members also see what to check."""
+    membership = MembershipFactory()
+    coalition = membership.coalition
+    home = coalition.get_absolute_url()
+    gaps = reverse("insights:gaps", kwargs={"slug": coalition.slug})
+    overlaps = reverse("insights:overlaps", kwargs={"slug": coalition.slug})
+    curation = reverse("insights:curation", kwargs={"slug": coalition.slug})
+    html = client.get(home).content.decode()
+    assert f'href="{gaps}"' in html and f'href="{overlaps}"' in html
+    assert f'href="{curation}"' not in html
+    client.force_login(PersonFactory().user)
+    assert f'href="{curation}"' not in client.get(home).content.decode()
+    _sign_in(client, membership)
+    assert f'href="{curation}"' in client.get(home).content.decode()
 
 
 def test_still_current_records_a_confirmation(client):
