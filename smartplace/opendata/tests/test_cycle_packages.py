@@ -385,6 +385,8 @@ def test_the_dataset_is_listed_and_described(client, named):
     """/data/ links the cycle's dataset; its page has schema.org markup with the instrument's
     licence (as the cycle page's Link header); the catalogue lists its tables."""
     assert "/data/cycles/borsetshire-2027/" in page_text(client, "/data/")
+    assert 'href="/data/cycles/borsetshire-2027/"' in page_text(
+        client, "/assessments/borsetshire-2027/")
     html = page_text(client, "/data/cycles/borsetshire-2027/")
     assert "published organisation" in html
     markup = json.loads(html.split('<script type="application/ld+json">')[1].split(
