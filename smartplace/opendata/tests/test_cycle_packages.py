@@ -126,7 +126,7 @@ def anonymised_files(client, db, tmp_path):
 
 
 @pytest.mark.parametrize("which", ["named_files", "anonymised_files"])
-def test_the_package_is_valid_frictionless_and_csvw(request, which):
+def test_the_package_is_valid_frictionless_and_csvw(request, db, which):
     """frictionless validates every file, keys included; csvw validates the metadata strictly."""
     folder, _files = request.getfixturevalue(which)
     report = FrictionlessPackage(str(folder / "datapackage.json")).validate()
