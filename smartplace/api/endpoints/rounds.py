@@ -93,7 +93,7 @@ def _domains_in_order() -> Prefetch:
 
 def results_out(round_: Round, document: dict[str, Any]) -> dict[str, Any]:
     """A published consolidation document (with shared reasons and, for a follow-up, the
-    change in consensus) as RoundResultsOut."""
+    change in consensus) as RoundResults."""
     reasons = round_public_reasons(round_=round_)
     changes, change_summary = round_follow_up_change(round_=round_, document=document)
     perception = document.get("perception")
