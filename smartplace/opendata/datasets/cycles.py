@@ -336,10 +336,12 @@ def _method_note(cycle: Cycle, methodology_url: str) -> str:
             f"`smartplace score {instrument.label} answers.csv --organisations scoring.csv` "
             "then gives every figure of results.csv and section_scores.csv. "
             "The ranks are the competition ranks of weighted_percent within each peer group. "
-            f"The composite index standardises each question's share of its maximum as a "
-            f"z-score, averages them into sections and sections into the index (a node "
-            f"needs {INDEX_MIN_COVERAGE * 100:.0f}% of its parts, an organisation values for "
-            f"{INDEX_MIN_UNIT_COVERAGE * 100:.0f}% of the questions).",
+            "The composite index standardises each scored question's share of its maximum "
+            "as a z-score across the organisations, averages the z-scores into sections and "
+            "the sections into the index, without weights; a section or the index needs "
+            f"values for {INDEX_MIN_COVERAGE * 100:.0f}% of its parts, and an organisation "
+            f"with values for less than {INDEX_MIN_UNIT_COVERAGE * 100:.0f}% of the questions "
+            "is left out.",
         ]
     else:
         text += [

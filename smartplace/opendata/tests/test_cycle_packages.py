@@ -155,7 +155,8 @@ def test_the_package_states_licence_version_method_and_columns(named_files):
         "https://creativecommons.org/")
     readme = files["README.md"]
     assert "CC BY 4.0" in readme and "half_up" in readme
-    assert "docs/methods/scoring.md" in readme and "smartplace score borsetshire-digital@2026"
+    assert "docs/methods/scoring.md" in readme
+    assert "smartplace score borsetshire-digital@2026 answers.csv" in readme
     for resource in meta["resources"]:
         assert f"## {resource['path']}" in readme
         for field in resource["schema"]["fields"]:
