@@ -84,7 +84,7 @@ def test_story_tells_the_state_of_the_place(client, ambridge):
     assert "Skills" in opportunities and "Little activity" in opportunities
     assert 'href="/coalitions/ambridge/gaps/"' in gaps
     assert "Library renewals online" in html
-    assert "£5,000 a year, from 1 initiatives" in html
+    assert "£5,000 a year, from 1 initiative" in html
     assert "£8,470" in html
     assert "Secret savings" not in html and "999,999" not in html
     assert "&lt;iframe src=" in html and "/coalitions/ambridge/embed/wheel/" in html
