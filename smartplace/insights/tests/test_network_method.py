@@ -18,6 +18,7 @@ from smartplace.methods.network import (
     Network,
     Node,
     betweenness,
+    betweenness_reference,
     components,
     isolated_initiatives,
     network_as_dict,
@@ -57,6 +58,49 @@ def test_betweenness_of_a_star_centre_is_one_and_tiny_graphs_are_zero():
     assert betweenness(star)["hub"] == pytest.approx(1.0)
     assert betweenness({"a": {"b"}, "b": {"a"}}) == {"a": 0.0, "b": 0.0}
     assert betweenness({}) == {}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_betweenness_matches_brandes_one_source_at_a_time(seed, monkeypatch):
+    """On random graphs (several parts, isolated nodes, two-way paths) both give the same."""
+    import random
+
+    from smartplace.methods import network
+
+    rng = random.Random(seed)
+    names = [f"n{i}" for i in range(60)]
+    adjacency = {v: set() for v in names}
+    for _ in range(90):
+        a, b = rng.sample(names[:50], 2)  # the last ten are isolated
+        adjacency[a].add(b)
+        adjacency[b].add(a)
+    expected = betweenness_reference(adjacency, normalised=False)
+    monkeypatch.setattr(network, "BETWEENNESS_CELLS", 60 * 7)  # sources 7 at a time
+    found = betweenness(adjacency, normalised=False)
+    assert found.keys() == expected.keys()
+    for v, value in expected.items():
+        assert found[v] == pytest.approx(value, rel=1e-9, abs=1e-9), v
+
+
+def test_betweenness_of_a_network_of_thousands_takes_moments():
+    """1,500 initiatives of 30 organisations and 40 sub-domains: well under a few seconds."""
+    import random
+    import time
+
+    rng = random.Random(7)
+    adjacency = {}
+
+    def link(a, b):
+        adjacency.setdefault(a, set()).add(b)
+        adjacency.setdefault(b, set()).add(a)
+
+    for i in range(1500):
+        link(f"i{i}", f"o{rng.randrange(30)}")
+        link(f"i{i}", f"s{rng.randrange(40)}")
+    started = time.perf_counter()
+    scores = betweenness(adjacency)
+    assert time.perf_counter() - started < 20  # the one-source-at-a-time loop took minutes
+    assert max(scores, key=scores.get).startswith(("o", "s"))
 
 
 def test_components_largest_first():
