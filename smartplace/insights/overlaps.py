@@ -59,6 +59,8 @@ CONFIG = DEFAULT
 WIDTH = CONFIG.word_features + CONFIG.char_features
 #: How many initiatives are read, vectorised and written at a time by a full recompute.
 CHUNK = 2000
+#: How many pairs a full recompute builds and writes at a time.
+PAIR_BATCH = 5000
 
 
 # --- Documents and state ----------------------------------------------------------------
@@ -123,8 +125,9 @@ def overlaps_recompute(*, progress: Callable[[str], None] | None = None) -> Reco
     """
     Refit the method's state on every initiative, store every initiative's vector and keys,
     and replace every pair. Dismissals are kept. Reads and writes in chunks of `CHUNK`
-    initiatives; memory holds the vectors of all initiatives (about 3 KB each) while pairs are
-    found.
+    initiatives and `PAIR_BATCH` pairs; memory holds the vectors of all initiatives (about
+    3 KB each) and the scores of the pairs found (a few dozen bytes each), never every
+    pair's row at once.
     """
     say = progress or (lambda message: None)
     say("Fitting the similarity state…")
@@ -170,11 +173,14 @@ def overlaps_recompute(*, progress: Callable[[str], None] | None = None) -> Reco
             pairs = pairs_from_neighbours(candidate_neighbours(
                 vectors, keys, k=CONFIG.top_k, threshold=CONFIG.threshold))
         now = timezone.now()
-        SimilarPair.objects.bulk_create([
+        # Written PAIR_BATCH at a time from a generator: a list of every pair's model instance
+        # (about a million for 100,000 initiatives) would hold hundreds of megabytes at once.
+        for batch in _chunks((
             SimilarPair(a_id=ids[i], b_id=ids[j], score=round(score, 4), method=METHOD_VERSION,
                         computed_at=now)
             for (i, j), score in pairs.items()
-        ], batch_size=5000)
+        ), PAIR_BATCH):
+            SimilarPair.objects.bulk_create(batch)
     say(f"{len(ids)} initiatives, {len(pairs)} pairs.")
     return RecomputeSummary(initiatives=len(ids), pairs=len(pairs))
 

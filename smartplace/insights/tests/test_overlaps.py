@@ -74,6 +74,28 @@ def test_recompute_pairs_the_same_work_and_nothing_else(ambridge):
 
 
 @pytest.mark.django_db
+def test_recompute_writes_pairs_in_bounded_batches(ambridge, monkeypatch):
+    """A full recompute never builds every pair's row at once: at most PAIR_BATCH a write."""
+    from smartplace.insights import overlaps
+
+    monkeypatch.setattr(overlaps, "PAIR_BATCH", 1)
+    before = set(SimilarPair.objects.values_list("a_id", "b_id", "score"))
+    assert len(before) >= 3
+    writes = []
+    bulk_create = SimilarPair.objects.bulk_create
+
+    def spy(objs, *args, **kwargs):
+        objs = list(objs)
+        writes.append(len(objs))
+        return bulk_create(objs, *args, **kwargs)
+
+    monkeypatch.setattr(SimilarPair.objects, "bulk_create", spy)
+    overlaps_recompute()
+    assert writes and max(writes) == 1 and sum(writes) == len(before)
+    assert set(SimilarPair.objects.values_list("a_id", "b_id", "score")) == before
+
+
+@pytest.mark.django_db
 def test_adding_an_initiative_touches_only_its_own_pairs(ambridge, django_assert_max_num_queries,
                                                          django_capture_on_commit_callbacks):
     """A new initiative gets its pairs in a few queries; every other pair row is left as it was."""
