@@ -14,7 +14,9 @@ A module provides:
 - `may_release(user, obj)`: whether `user` may make a release from the dataset's page;
 - `RELEASE_OPTION`, `RELEASE_HELP`, `RELEASE_UNKNOWN`: its option of `smartplace
   make-data-release` (`--coalition`), the option's help, and the error for an unknown key
-  (`{key}`).
+  (`{key}`);
+- optionally `release_allowed(obj, release)`: False for a release the dataset may no longer
+  serve (it is then neither listed nor downloadable; it is kept).
 
 Adding a kind is one line in `DATASET_MODULES`; the pages, releases, schema.org markup, the
 catalogue, zip downloads and `smartplace make-data-release` then cover it.

@@ -57,6 +57,9 @@ class DatasetInfo:
 
 
 def _info(kind: str, module, obj, releases: list[DataRelease]) -> DatasetInfo:
+    allowed = getattr(module, "release_allowed", None)
+    if allowed is not None:
+        releases = [r for r in releases if allowed(obj, r)]
     return DatasetInfo(kind=kind, key=dataset_key(obj), obj=obj, meta=module.dataset_meta(obj),
                        last_changed=module.last_changed(obj), releases=releases)
 
@@ -74,7 +77,7 @@ def dataset_list_all() -> list[DatasetInfo]:
 
 
 def dataset_get(*, kind: str, key: str) -> DatasetInfo | None:
-    """One dataset with its releases, or None."""
+    """One dataset with the releases it may serve (newest first), or None."""
     module = dataset_kinds().get(kind)
     obj = module.dataset_get(key) if module else None
     if obj is None:

@@ -58,6 +58,14 @@ def _dataset_or_404(kind: str, key: str) -> DatasetInfo:
     return info
 
 
+def _release(info: DatasetInfo, version: str):
+    """The dataset's release of `version` (a date) with its archive, if it has one it may
+    still serve (`DatasetInfo.releases`)."""
+    if not DATE.match(version) or not any(r.version == version for r in info.releases):
+        return None
+    return release_get(kind=info.kind, key=info.key, version=version)
+
+
 def _crumbs(*extra: dict) -> list[dict]:
     return [{"text": _("Home"), "href": reverse("core:home")},
             {"text": _("Open data"), "href": reverse("opendata:data_home")}, *extra]
@@ -123,8 +131,7 @@ def package_version(request: HttpRequest, kind: str, key: str, version: str) -> 
         names = [name for name, _chunks in _package(request, info).files()]
         sizes = {}
     else:
-        release = release_get(kind=kind, key=key, version=version) if DATE.match(version) \
-            else None
+        release = _release(info, version)
         if release is None:
             raise Http404(_("This dataset has no release with this date."))
         names = [f["name"] for f in release.files]
@@ -163,8 +170,7 @@ def package_file(request: HttpRequest, kind: str, key: str, version: str,
                 raise Http404(_("This package has no file with this name."))
             response = HttpResponse("".join(files[name]), content_type=_text_type(name))
     else:
-        release = release_get(kind=kind, key=key, version=version) if DATE.match(version) \
-            else None
+        release = _release(info, version)
         content = data_release_file(release=release, name=name) if release else None
         if content is None:
             raise Http404(_("This release has no file with this name."))
@@ -184,7 +190,7 @@ def package_zip(request: HttpRequest, kind: str, key: str, version: str) -> Http
         handle.seek(0)
         return FileResponse(handle, as_attachment=True, filename=filename,
                             content_type="application/zip")
-    release = release_get(kind=kind, key=key, version=version) if DATE.match(version) else None
+    release = _release(info, version)
     if release is None:
         raise Http404(_("This dataset has no release with this date."))
     response = HttpResponse(bytes(release.archive), content_type="application/zip")

@@ -433,6 +433,20 @@ def package_build(obj: Cycle, *, absolute, version: str, created: datetime) -> P
     return cycle_package(cycle=obj, absolute=absolute, version=version, created=created)
 
 
+#: The files of a named cycle's package that are about one organisation or name it.
+NAMED_FILES = frozenset({"organisations.csv", "results.csv", "section_scores.csv",
+                         "composite_index.csv", "answers.csv"})
+
+
+def release_allowed(cycle: Cycle, release) -> bool:
+    """
+    A release made while the cycle named its organisations is no longer served once the cycle
+    is not named (its policy was changed to anonymised): that policy promises that no
+    organisation is named anywhere. (A cycle that is not public has no dataset at all.)
+    """
+    return cycle.is_named or not NAMED_FILES & {f["name"] for f in release.files}
+
+
 def may_release(user, obj: Cycle) -> bool:
     """The cycle's coordinators (and superusers) make releases of its data."""
     return user.has_perm("assessments.manage_cycle", obj)

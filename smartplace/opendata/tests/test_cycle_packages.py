@@ -435,6 +435,27 @@ def test_a_release_stays_downloadable_after_the_data_changes(client, named):
                      "2027-05-01", stdout=io.StringIO())
 
 
+def test_a_named_release_is_withdrawn_when_the_cycle_is_anonymised(client, named):
+    """A release naming organisations is neither listed nor served once the cycle's policy
+    becomes anonymised (and nothing at all once private); a later release is."""
+    call_command("make_data_release", "--cycle", "borsetshire-2027", "--date", "2027-05-01",
+                 stdout=io.StringIO())
+    base = "/data/cycles/borsetshire-2027"
+    assert client.get(f"{base}/2027-05-01/answers.csv").status_code == 200
+    Cycle.objects.filter(pk=named.pk).update(policy=Cycle.Policy.ANONYMISED)
+    for url in (f"{base}/2027-05-01/", f"{base}/2027-05-01/answers.csv",
+                f"{base}/2027-05-01/README.md", f"{base}/2027-05-01.zip"):
+        assert client.get(url).status_code == 404, url
+    assert "2027-05-01" not in page_text(client, f"{base}/")
+    assert "2027-05-01" not in page_text(client, "/data/catalog.jsonld")
+    call_command("make_data_release", "--cycle", "borsetshire-2027", "--date", "2027-06-01",
+                 stdout=io.StringIO())
+    assert client.get(f"{base}/2027-06-01/cohorts.csv").status_code == 200
+    Cycle.objects.filter(pk=named.pk).update(policy=Cycle.Policy.PRIVATE)
+    assert client.get(f"{base}/2027-06-01/cohorts.csv").status_code == 404
+    assert DataRelease.objects.filter(kind="cycles").count() == 2  # kept, not served
+
+
 def test_coordinators_and_superusers_make_releases_from_the_page(client, named):
     """The cycle's coordinator and a superuser may make today's release; anyone else not."""
     outsider = UserFactory()
