@@ -1,15 +1,19 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from smartplace.accounts import signin_urls
+from smartplace.core.sitemaps import SITEMAPS
 
 # The admin signs in through /sign-in/ too (codes, rate limits, multi-factor authentication).
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The public pages for search engines, both languages in one file (core/sitemaps.py).
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     *signin_urls.before_allauth,
     path("accounts/", include("allauth.urls")),
     path("", include("smartplace.api.urls")),

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from smartplace.coalitions import views
+from smartplace.coalitions.feeds import CoalitionInitiativesFeed
 from smartplace.core.formats import twin_paths
 from smartplace.initiatives import edit_views
 from smartplace.initiatives import views as initiative_views
@@ -20,6 +21,7 @@ urlpatterns = [
     *twin_paths(f"{C}/domains/<slug:domain>/<slug:subdomain>", views.subdomain_detail,
                 "subdomain_detail"),
     *twin_paths(f"{C}/initiatives", initiative_views.initiative_list, "initiative_list"),
+    path(f"{C}/initiatives/feed.atom", CoalitionInitiativesFeed(), name="initiative_feed"),
     path(f"{C}/initiatives/add/", edit_views.initiative_create, name="initiative_create"),
     *twin_paths(f"{C}/initiatives/<slug:initiative>", initiative_views.initiative_detail,
                 "initiative_detail"),

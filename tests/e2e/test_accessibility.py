@@ -19,7 +19,7 @@ from tests.privacy import world as w
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 #: File downloads and machine-readable addresses among the routes without a format parameter.
-NOT_PAGES = (".svg", ".csv", ".json", ".jsonld", ".zip", ".sqlite", ".pdf")
+NOT_PAGES = (".svg", ".csv", ".json", ".jsonld", ".zip", ".sqlite", ".pdf", ".xml", ".atom")
 
 #: Public routes that are not HTML pages for a visitor, with the reason.
 NOT_HTML = {
