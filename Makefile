@@ -51,6 +51,16 @@ test: install ## Run the whole test suite (set DATABASE_URL to run it on Postgre
 bench: install ## Run the speed and memory benchmarks (ratios against baselines)
 	DJANGO_DEBUG=true $(BIN)/python -m benchmarks
 
+.PHONY: messages
+messages: install ## Extract every marked string into the Welsh catalogue and compile it
+	$(BIN)/pybabel extract -F babel.cfg -k gettext_lazy -k ngettext_lazy:1,2 -k pgettext_lazy:1c,2 \
+	  -k pgettext:1c,2 --no-location --sort-output --project=smartplace -o .messages.pot .
+	$(BIN)/pybabel update -i .messages.pot -d smartplace/locale -l cy -D django \
+	  --no-fuzzy-matching -w 100
+	rm -f .messages.pot
+	msgfmt --check-format -o smartplace/locale/cy/LC_MESSAGES/django.mo \
+	  smartplace/locale/cy/LC_MESSAGES/django.po
+
 .PHONY: lint
 lint: install ## Check style with ruff
 	$(BIN)/ruff check .

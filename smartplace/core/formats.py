@@ -26,6 +26,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import render
 from django.urls import path, register_converter
 from django.utils.http import http_date
+from django.utils.translation import gettext as _
 
 
 class FormatConverter:
@@ -84,9 +85,9 @@ def paginate(request: HttpRequest, queryset, fmt: str):
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except PageNotAnInteger as error:
-        raise Http404("The page number must be a whole number.") from error
+        raise Http404(_("The page number must be a whole number.")) from error
     except EmptyPage as error:
-        raise Http404("There is no such page.") from error
+        raise Http404(_("There is no such page.")) from error
     return page, page.object_list
 
 

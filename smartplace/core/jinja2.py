@@ -81,6 +81,22 @@ def language_links(request) -> list[dict]:
     return links
 
 
+def localised(obj, field: str) -> str:
+    """
+    `obj.<field>` in the page's language: on a Welsh page `obj.<field>_cy` when it is filled
+    in (frameworks store names, descriptions and questions in both), English otherwise.
+    `{{ localised(domain, "name") }}` or `{{ domain|localised("name") }}`.
+    """
+    if obj is None:
+        return ""
+    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    if language != settings.LANGUAGE_CODE.split("-")[0]:
+        value = getattr(obj, f"{field}_{language}", "")
+        if value:
+            return value
+    return getattr(obj, field, "")
+
+
 def environment(**options) -> Environment:
     options.setdefault("extensions", []).append("jinja2.ext.i18n")
     options["loader"] = ChoiceLoader([
@@ -98,6 +114,7 @@ def environment(**options) -> Environment:
             "govuk_error_summary": govuk.error_summary,
             "query_with": query_with,
             "language_links": language_links,
+            "localised": localised,
             "today": date.today,
         }
     )
@@ -108,6 +125,7 @@ def environment(**options) -> Environment:
             "intcomma": intcomma,
             "money": money,
             "markdown": render_markdown,
+            "localised": localised,
         }
     )
     govuk.bind(env)

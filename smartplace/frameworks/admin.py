@@ -12,26 +12,27 @@ from smartplace.frameworks.models import Domain, FitnessLevel, Framework, SmartQ
 
 class FitnessLevelInline(ScopedTabularInline):
     model = FitnessLevel
-    fields = ["position", "slug", "name", "description"]
+    fields = ["position", "slug", "name", "description", "name_cy", "description_cy"]
     extra = 0
 
 
 class DomainInline(ScopedTabularInline):
     model = Domain
-    fields = ["position", "slug", "name", "group"]
+    fields = ["position", "slug", "name", "name_cy", "group"]
     extra = 0
     show_change_link = True
 
 
 class SubDomainInline(ScopedTabularInline):
     model = SubDomain
-    fields = ["position", "slug", "name", "description", "is_illustrative"]
+    fields = ["position", "slug", "name", "description", "name_cy", "description_cy",
+              "is_illustrative"]
     extra = 0
 
 
 class SmartQuestionInline(ScopedStackedInline):
     model = SmartQuestion
-    fields = ["text", "status", "position"]
+    fields = ["text", "text_cy", "status", "position"]
     extra = 0
 
 

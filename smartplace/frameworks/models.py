@@ -1,3 +1,9 @@
+"""
+Frameworks as data. Names, descriptions and questions can be stored in Welsh too (`name_cy`,
+`description_cy`, `text_cy`; empty means "not translated"): pages in Welsh show them through
+the `localised(obj, "name")` template helper, falling back to English.
+"""
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -21,6 +27,8 @@ class Framework(TimeStampedModel):
     version = models.CharField(_("version"), max_length=30)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    name_cy = models.CharField(_("name in Welsh"), max_length=200, blank=True)
+    description_cy = models.TextField(_("description in Welsh"), blank=True)
     source = models.TextField(_("source"), blank=True,
                               help_text=_("Where the model comes from, for example the title of "
                                           "the report or post it was published in."))
@@ -72,6 +80,8 @@ class FitnessLevel(models.Model):
     slug = models.SlugField(_("slug"), max_length=50)
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
+    name_cy = models.CharField(_("name in Welsh"), max_length=100, blank=True)
+    description_cy = models.TextField(_("description in Welsh"), blank=True)
 
     class Meta:
         ordering = ["framework", "position"]
@@ -93,6 +103,8 @@ class Domain(models.Model):
     slug = models.SlugField(_("slug"), max_length=100)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    name_cy = models.CharField(_("name in Welsh"), max_length=200, blank=True)
+    description_cy = models.TextField(_("description in Welsh"), blank=True)
     group = models.CharField(_("group"), max_length=100, blank=True,
                              help_text=_("An optional grouping, e.g. “Strategy” or “Execution”."))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -116,6 +128,8 @@ class SubDomain(models.Model):
     slug = models.SlugField(_("slug"), max_length=100)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    name_cy = models.CharField(_("name in Welsh"), max_length=200, blank=True)
+    description_cy = models.TextField(_("description in Welsh"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_illustrative = models.BooleanField(
         _("illustrative"), default=False,
@@ -144,6 +158,7 @@ class SmartQuestion(TimeStampedModel):
 
     domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="questions")
     text = models.TextField(_("question"))
+    text_cy = models.TextField(_("question in Welsh"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.PROPOSED)
     position = models.PositiveSmallIntegerField(_("position"), default=0)

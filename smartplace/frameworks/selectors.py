@@ -97,11 +97,13 @@ def framework_tree_data(*, framework: Framework) -> dict[str, Any]:
         "version": framework.version,
         "name": framework.name,
         "description": framework.description,
+        **_welsh(framework, "name", "description"),
         "source": {"title": framework.source, "url": framework.source_url},
         "attribution": framework.attribution,
         "licence": {"name": framework.licence, "url": framework.licence_url},
         "levels": [
-            {"slug": level.slug, "name": level.name, "description": level.description}
+            {"slug": level.slug, "name": level.name, "description": level.description,
+             **_welsh(level, "name", "description")}
             for level in framework.levels.all()
         ],
         "domains": [
@@ -109,9 +111,11 @@ def framework_tree_data(*, framework: Framework) -> dict[str, Any]:
                 "slug": domain.slug,
                 "name": domain.name,
                 "description": domain.description,
+                **_welsh(domain, "name", "description"),
                 "group": domain.group,
                 "questions": [
-                    {"text": question.text, "status": question.status}
+                    {"text": question.text, "status": question.status,
+                     **_welsh(question, "text")}
                     for question in domain.questions.all()
                 ],
                 "subdomains": [
@@ -119,6 +123,7 @@ def framework_tree_data(*, framework: Framework) -> dict[str, Any]:
                         "slug": sub.slug,
                         "name": sub.name,
                         "description": sub.description,
+                        **_welsh(sub, "name", "description"),
                         "illustrative": sub.is_illustrative,
                     }
                     for sub in domain.subdomains.all()
@@ -127,6 +132,12 @@ def framework_tree_data(*, framework: Framework) -> dict[str, Any]:
             for domain in framework.domains.all()
         ],
     }
+
+
+def _welsh(obj, *fields: str) -> dict[str, Any]:
+    """{"translations": {"cy": {field: Welsh text}}} when any of `fields` is translated."""
+    texts = {name: getattr(obj, f"{name}_cy") for name in fields}
+    return {"translations": {"cy": texts}} if any(texts.values()) else {}
 
 
 def framework_domain_groups(*, framework: Framework) -> list[dict[str, Any]]:

@@ -141,6 +141,31 @@ SLUG_HINT = "use lower-case letters, digits and single hyphens, for example 'sma
 VERSION_HINT = "use letters and digits, separated by single dots, hyphens or underscores"
 
 
+def _welsh(check: _Checker, parent: dict, path: str, model, fields: tuple[str, ...]) -> dict:
+    """
+    The optional translations of an item, `"translations": {"cy": {"name": …, "description":
+    …}}` (for a question `{"cy": {"text": …}}`), in normal form: every field of the language
+    ("" for one not translated), or nothing when none is (as an export writes it).
+    """
+    block = parent.get("translations")
+    if block is None:
+        return {}
+    where = _join(path, "translations")
+    if not check.obj(block, where, {"cy"}) or block.get("cy") is None:
+        return {}
+    inner = _join(where, "cy")
+    if not check.obj(block["cy"], inner, set(fields)):
+        return {}
+    out = {name: check.text(block["cy"], name, inner, max_length=_max(model, f"{name}_cy"))
+           for name in fields}
+    return {"translations": {"cy": out}} if any(out.values()) else {}
+
+
+def _cy(data: dict, field: str) -> str:
+    """The Welsh `field` of a validated item, "" when not translated."""
+    return data.get("translations", {}).get("cy", {}).get(field, "")
+
+
 def framework_validate(*, data: Any) -> dict:
     """
     Check a framework file (already parsed from JSON) and return it in normal form.
@@ -161,8 +186,8 @@ def framework_validate(*, data: Any) -> dict:
             f"(it reads {FORMAT!r})"
         ])
 
-    top = {"format", "slug", "version", "name", "description", "source", "attribution",
-           "licence", "levels", "domains"}
+    top = {"format", "slug", "version", "name", "description", "translations", "source",
+           "attribution", "licence", "levels", "domains"}
     check.obj(data, "", top)
     out: dict[str, Any] = {"format": FORMAT}
     out["slug"] = check.text(data, "slug", "", required=True, max_length=_max(Framework, "slug"),
@@ -172,6 +197,7 @@ def framework_validate(*, data: Any) -> dict:
                                 pattern_hint=VERSION_HINT)
     out["name"] = check.text(data, "name", "", required=True, max_length=_max(Framework, "name"))
     out["description"] = check.text(data, "description", "")
+    out.update(_welsh(check, data, "", Framework, ("name", "description")))
 
     source = data.get("source")
     source = {} if source is None else source
@@ -199,7 +225,7 @@ def framework_validate(*, data: Any) -> dict:
                             f"from lowest to highest; this one has {len(levels)}")
     for i, level in enumerate(levels):
         path = f"levels[{i}]"
-        if not check.obj(level, path, {"slug", "name", "description"}):
+        if not check.obj(level, path, {"slug", "name", "description", "translations"}):
             continue
         out["levels"].append({
             "slug": check.text(level, "slug", path, required=True,
@@ -208,6 +234,7 @@ def framework_validate(*, data: Any) -> dict:
             "name": check.text(level, "name", path, required=True,
                                max_length=_max(FitnessLevel, "name")),
             "description": check.text(level, "description", path),
+            **_welsh(check, level, path, FitnessLevel, ("name", "description")),
         })
     check.unique([(f"levels[{i}].slug", lv["slug"]) for i, lv in enumerate(out["levels"])],
                  "the slug")
@@ -219,8 +246,8 @@ def framework_validate(*, data: Any) -> dict:
     domain_slugs = []
     for i, domain in enumerate(domains):
         path = f"domains[{i}]"
-        if not check.obj(domain, path, {"slug", "name", "description", "group", "questions",
-                                        "subdomains"}):
+        if not check.obj(domain, path, {"slug", "name", "description", "translations", "group",
+                                        "questions", "subdomains"}):
             continue
         clean = {
             "slug": check.text(domain, "slug", path, required=True,
@@ -229,6 +256,7 @@ def framework_validate(*, data: Any) -> dict:
             "name": check.text(domain, "name", path, required=True,
                                max_length=_max(Domain, "name")),
             "description": check.text(domain, "description", path),
+            **_welsh(check, domain, path, Domain, ("name", "description")),
             "group": check.text(domain, "group", path, max_length=_max(Domain, "group")),
             "questions": [],
             "subdomains": [],
@@ -237,20 +265,23 @@ def framework_validate(*, data: Any) -> dict:
         texts = []
         for j, question in enumerate(check.items(domain, "questions", path)):
             qpath = f"{path}.questions[{j}]"
-            if not check.obj(question, qpath, {"text", "status"}):
+            if not check.obj(question, qpath, {"text", "status", "translations"}):
                 continue
             text = check.text(question, "text", qpath, required=True)
             status = check.text(question, "status", qpath) or SmartQuestion.Status.PROPOSED.value
             if status not in SmartQuestion.Status.values:
                 check.add(f"{qpath}.status", f"{status!r} is not one of "
                                              f"{', '.join(SmartQuestion.Status.values)}")
-            clean["questions"].append({"text": text, "status": status})
+            clean["questions"].append({"text": text, "status": status,
+                                       **_welsh(check, question, qpath, SmartQuestion,
+                                                ("text",))})
             texts.append((f"{qpath}.text", text))
         check.unique(texts, "the question")
         sub_slugs = []
         for j, sub in enumerate(check.items(domain, "subdomains", path)):
             spath = f"{path}.subdomains[{j}]"
-            if not check.obj(sub, spath, {"slug", "name", "description", "illustrative"}):
+            if not check.obj(sub, spath, {"slug", "name", "description", "translations",
+                                          "illustrative"}):
                 continue
             clean["subdomains"].append({
                 "slug": check.text(sub, "slug", spath, required=True,
@@ -259,6 +290,7 @@ def framework_validate(*, data: Any) -> dict:
                 "name": check.text(sub, "name", spath, required=True,
                                    max_length=_max(SubDomain, "name")),
                 "description": check.text(sub, "description", spath),
+                **_welsh(check, sub, spath, SubDomain, ("name", "description")),
                 "illustrative": check.boolean(sub, "illustrative", spath),
             })
             sub_slugs.append((f"{spath}.slug", clean["subdomains"][-1]["slug"]))
@@ -315,6 +347,8 @@ def _framework_fields(clean: dict) -> dict:
     return {
         "name": clean["name"],
         "description": clean["description"],
+        "name_cy": _cy(clean, "name"),
+        "description_cy": _cy(clean, "description"),
         "source": clean["source"]["title"],
         "source_url": clean["source"]["url"],
         "attribution": clean["attribution"],
@@ -336,8 +370,10 @@ def _sync_levels(framework: Framework, levels: list[dict]) -> None:
     for position, data in enumerate(levels, start=1):
         level = existing.get(data["slug"]) or FitnessLevel(framework=framework, slug=data["slug"])
         level.position, level.name, level.description = position, data["name"], data["description"]
+        level.name_cy, level.description_cy = _cy(data, "name"), _cy(data, "description")
         if level.pk:
-            level.save(update_fields=["position", "name", "description"])
+            level.save(update_fields=["position", "name", "description", "name_cy",
+                                      "description_cy"])
         else:
             new.append(level)
     FitnessLevel.objects.bulk_create(new)
@@ -351,8 +387,10 @@ def _sync_subdomains(domain: Domain, subdomains: list[dict]) -> None:
         sub = existing.get(data["slug"]) or SubDomain(domain=domain, slug=data["slug"])
         sub.position, sub.name = position, data["name"]
         sub.description, sub.is_illustrative = data["description"], data["illustrative"]
+        sub.name_cy, sub.description_cy = _cy(data, "name"), _cy(data, "description")
         (changed if sub.pk else new).append(sub)
-    SubDomain.objects.bulk_update(changed, ["position", "name", "description", "is_illustrative"])
+    SubDomain.objects.bulk_update(changed, ["position", "name", "description", "name_cy",
+                                            "description_cy", "is_illustrative"])
     SubDomain.objects.bulk_create(new)
 
 
@@ -364,10 +402,12 @@ def _sync_questions(domain: Domain, questions: list[dict]) -> None:
         question = existing.get(data["text"])
         if question is None:
             SmartQuestion.objects.create(domain=domain, text=data["text"], status=data["status"],
-                                         position=position)
-        elif (question.status, question.position) != (data["status"], position):
+                                         position=position, text_cy=_cy(data, "text"))
+        elif (question.status, question.position, question.text_cy) != (
+                data["status"], position, _cy(data, "text")):
             question.status, question.position = data["status"], position
-            question.save(update_fields=["status", "position", "updated_at"])
+            question.text_cy = _cy(data, "text")
+            question.save(update_fields=["status", "position", "text_cy", "updated_at"])
 
 
 def _sync_domains(framework: Framework, domains: list[dict]) -> None:
@@ -377,6 +417,7 @@ def _sync_domains(framework: Framework, domains: list[dict]) -> None:
         domain = existing.get(data["slug"]) or Domain(framework=framework, slug=data["slug"])
         domain.position, domain.name = position, data["name"]
         domain.description, domain.group = data["description"], data["group"]
+        domain.name_cy, domain.description_cy = _cy(data, "name"), _cy(data, "description")
         domain.save()
         _sync_subdomains(domain, data["subdomains"])
         _sync_questions(domain, data["questions"])
@@ -467,7 +508,8 @@ def framework_adopt(*, framework: Framework, coalition: Coalition) -> Framework:
     """
     Give a coalition its own copy of a framework, and make it the coalition's framework.
 
-    Levels, domains, sub-domains and questions are copied, so the coalition can edit its copy
+    Levels, domains, sub-domains and questions are copied (Welsh names and descriptions
+    too), so the coalition can edit its copy
     without changing the original. The copy keeps the slug, version, name, source, attribution
     and licence; it records the original in `copied_from` and its version in
     `copied_from_version`. Sets `coalition.framework` to the copy and saves the coalition.
@@ -488,31 +530,36 @@ def framework_adopt(*, framework: Framework, coalition: Coalition) -> Framework:
     source = framework_with_tree().get(pk=framework.pk)
     copy = Framework.objects.create(
         slug=source.slug, version=source.version, name=source.name,
-        description=source.description, source=source.source, source_url=source.source_url,
+        description=source.description, name_cy=source.name_cy,
+        description_cy=source.description_cy, source=source.source, source_url=source.source_url,
         attribution=source.attribution, licence=source.licence, licence_url=source.licence_url,
         is_builtin=False, coalition=coalition, copied_from=source,
         copied_from_version=source.version,
     )
     FitnessLevel.objects.bulk_create([
         FitnessLevel(framework=copy, position=level.position, slug=level.slug, name=level.name,
-                     description=level.description)
+                     description=level.description, name_cy=level.name_cy,
+                     description_cy=level.description_cy)
         for level in source.levels.all()
     ])
     domains = list(source.domains.all())
     copies = Domain.objects.bulk_create([
         Domain(framework=copy, slug=d.slug, name=d.name, description=d.description,
-               group=d.group, position=d.position)
+               name_cy=d.name_cy, description_cy=d.description_cy, group=d.group,
+               position=d.position)
         for d in domains
     ])
     subdomains, questions = [], []
     for original, new in zip(domains, copies, strict=True):
         subdomains += [
             SubDomain(domain=new, slug=s.slug, name=s.name, description=s.description,
+                      name_cy=s.name_cy, description_cy=s.description_cy,
                       position=s.position, is_illustrative=s.is_illustrative)
             for s in original.subdomains.all()
         ]
         questions += [
-            SmartQuestion(domain=new, text=q.text, status=q.status, position=q.position)
+            SmartQuestion(domain=new, text=q.text, text_cy=q.text_cy, status=q.status,
+                          position=q.position)
             for q in original.questions.all()
         ]
     SubDomain.objects.bulk_create(subdomains)
