@@ -216,3 +216,31 @@ def coalition_stale_list(*, coalition: Coalition, user) -> list[Initiative]:
     """The coalition's possibly stale initiatives that `user` may see, least fresh first."""
     return list(initiative_list_stale(coalition=coalition, user=user))
 
+
+
+# --- Demo --------------------------------------------------------------------------------
+
+#: Demo initiatives (external_id) whose records the demo leaves untouched for a long time, so
+#: that the curation page, the "possibly out of date" warning and the digest have something
+#: to show. One is private, so members see the tag.
+DEMO_STALE = ["demo-cycle-counters", "demo-tech-buddies", "demo-lorawan",
+              "demo-shared-care-record"]
+#: How long ago the demo says they were last changed.
+DEMO_STALE_DAYS = 400
+
+
+@transaction.atomic
+def curation_load_demo(*, coalition: Coalition, now: datetime | None = None) -> int:
+    """
+    Make the demo initiatives in `DEMO_STALE` last changed `DEMO_STALE_DAYS` ago, with no
+    "still current" confirmation, so they are flagged as possibly out of date. Safe to run
+    again (it brings them back to that state). Returns how many it flagged.
+    """
+    when = (now or timezone.now()) - timedelta(days=DEMO_STALE_DAYS)
+    initiatives = Initiative.objects.filter(coalition=coalition, external_id__in=DEMO_STALE,
+                                            status__in=[Initiative.Status.ACTIVE,
+                                                        Initiative.Status.PLANNED,
+                                                        Initiative.Status.IDEA])
+    InitiativeConfirmation.objects.filter(initiative__in=initiatives).delete()
+    # update() leaves updated_at alone (auto_now applies to save()) and sends no signal.
+    return initiatives.update(updated_at=when)

@@ -1,7 +1,7 @@
 """
 The demo coalition (load-demo, its rounds and the insights demo links): the gaps page flags a
-sub-domain by each part of the rule, and the overlap report finds the deliberate
-near-duplicates.
+sub-domain by each part of the rule, the overlap report finds the deliberate near-duplicates,
+and a few records are old enough to be checked.
 """
 
 import pytest
@@ -9,6 +9,12 @@ from django.db import transaction
 
 from smartplace.coalitions.models import Coalition
 from smartplace.demo.services import demo_load
+from smartplace.insights.curation import (
+    DEMO_STALE,
+    curation_load_demo,
+    initiative_list_stale,
+    stale_digest_list,
+)
 from smartplace.insights.gaps import FLAGS, gaps_for_coalition, insights_load_demo
 from smartplace.insights.overlaps import overlap_report, overlaps_recompute
 from smartplace.rounds.demo import rounds_load_demo
@@ -21,6 +27,7 @@ def loaded(django_db_setup, django_db_blocker):
         coalition = demo_load().coalition
         rounds_load_demo(coalition=coalition)
         insights_load_demo(coalition=coalition)
+        curation_load_demo(coalition=coalition)
         overlaps_recompute()
         yield coalition
         transaction.set_rollback(True)
@@ -56,3 +63,12 @@ def test_demo_pages_render(client, demo):
     page = client.get(f"/coalitions/{demo.slug}/initiatives/digital-skills-for-all/")
     assert "Others working on this" in page.content.decode()
     assert "Get Online Sheffield" in page.content.decode()
+
+
+def test_demo_has_initiatives_to_check_and_a_digest_for_the_coordinator(demo):
+    """Four demo records (one private) are possibly out of date; the coordinator is told."""
+    stale = initiative_list_stale(coalition=demo)
+    assert sorted(i.external_id for i in stale) == sorted(DEMO_STALE)
+    digests = {digest.email: digest for digest in stale_digest_list()}
+    assert digests["coordinator@demo.invalid"].count == len(DEMO_STALE)
+    assert curation_load_demo(coalition=demo) == len(DEMO_STALE)  # safe to run again

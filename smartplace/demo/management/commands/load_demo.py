@@ -9,6 +9,7 @@ from smartplace.demo.services import (
     DemoDataError,
     demo_load,
 )
+from smartplace.insights.curation import curation_load_demo
 from smartplace.insights.demo_evidence import evidence_load_demo
 from smartplace.insights.gaps import insights_load_demo
 from smartplace.insights.overlaps import overlaps_recompute
@@ -41,6 +42,8 @@ class Command(BaseCommand):
                           f"reusable assets, reuse)")
         answered = insights_load_demo(coalition=summary.coalition)
         self.stdout.write(f"Initiatives answering smart questions: {answered}")
+        stale = curation_load_demo(coalition=summary.coalition)
+        self.stdout.write(f"Initiatives left unchanged for a long time (to check): {stale}")
         overlaps = overlaps_recompute()
         self.stdout.write(f"Overlaps: {overlaps.pairs} similar pairs among "
                           f"{overlaps.initiatives} initiatives")
