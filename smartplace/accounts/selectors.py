@@ -291,16 +291,31 @@ def audit_entries(*, coalition: Coalition, limit: int = 200) -> list[AuditEntry]
             pending.append((model, record))
     labelled = _labelled(raw)
     names = _names(user_ids)
+    titles = dict(Initiative.objects.filter(pk__in={
+        record.initiative_id for model, record in pending if model is Evidence}).values_list(
+        "pk", "title"))
     for model, record in pending:
         entries.append(AuditEntry(
             when=record.history_date,
             who=names.get(record.history_user_id, "") if record.history_user_id else "",
-            kind=str(model._meta.verbose_name), object=_show(record),
+            kind=str(model._meta.verbose_name), object=_label(model, record, titles),
             action=ACTIONS[record.history_type],
             changes=labelled[(model, record.history_id)]))
     entries.extend(_rating_entries(coalition=coalition, limit=limit))
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
+
+
+def _label(model, record, titles: dict[int, str]) -> str:
+    """What a historical record is about, as its pages name it (not "… as of <date>")."""
+    if model is Evidence:
+        return _show(titles.get(record.initiative_id, record.initiative_id))
+    if model is Framework:
+        return _show(f"{record.name} ({record.version})")
+    for name in ("title", "name", "text"):
+        if hasattr(record, name):
+            return _show(getattr(record, name))
+    return _show(record.id)
 
 
 def _rating_entries(*, coalition: Coalition, limit: int) -> list[AuditEntry]:

@@ -90,7 +90,7 @@ def test_changed_fields_are_named_as_people_read_them(client):
     initiative.save()
     entry = next(e for e in audit_entries(coalition=coordinator.coalition)
                  if e.action == "changed")
-    assert entry.kind == "initiative"
+    assert entry.kind == "initiative" and entry.object == initiative.title
     assert [(c.field, c.old, c.new) for c in entry.changes] == [
         ("lead organisation", "Borchester Land", "Ambridge Parish Council")]
 
