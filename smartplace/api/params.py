@@ -30,9 +30,13 @@ def limit_query():
                  description=f"Items a page, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).")
 
 
-def check_query(request: HttpRequest, allowed: Iterable[str]) -> None:
-    """Raise a 400 naming each query parameter this endpoint does not know."""
-    known = set(allowed) | set(PAGING)
+def check_query(request: HttpRequest, allowed: Iterable[str], *, paged: bool = False) -> None:
+    """
+    Raise a 400 naming each query parameter this endpoint does not know: `allowed`, plus
+    `cursor` and `limit` on lists (`paged`). A single object's endpoint refuses `limit`
+    rather than ignore it.
+    """
+    known = set(allowed) | (set(PAGING) if paged else set())
     unknown = sorted(set(request.GET) - known)
     if unknown:
         raise ApiError(400, _("The query has parameters this endpoint does not know."), [

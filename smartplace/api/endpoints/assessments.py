@@ -191,7 +191,7 @@ def cycle_list(request, cursor: str | None = cursor_query(), limit: int = limit_
     """The assessment cycles with public results (published, named or anonymised), by name,
     as `/assessments/` lists them. Private and unpublished cycles are never listed."""
     api_user(request)
-    check_query(request, ())
+    check_query(request, (), paged=True)
     cycles = cycle_public_list().select_related("previous").annotate(
         published_count=Count("participants", filter=Q(participants__stage=Stage.PUBLISHED)))
     rows, nxt = cursor_paginate(request, cycles, keys=("name", "pk"), limit=limit,
@@ -235,7 +235,7 @@ def cycle_score_list(request, cycle: str = slug_path("The cycle's slug"),
     for an anonymised, private or unpublished cycle.
     """
     api_user(request)
-    check_query(request, ("group",))
+    check_query(request, ("group",), paged=True)
     found = public_cycle_or_404(cycle, named=True)
     participants = public_participants(cycle=found)
     labels = _peer_groups(found, group)

@@ -81,7 +81,7 @@ def coalition_or_404(slug: str) -> Coalition:
 def coalition_list(request, cursor: str | None = cursor_query(), limit: int = limit_query()):
     """Every coalition on this site, by name."""
     user = api_user(request)
-    check_query(request, ())
+    check_query(request, (), paged=True)
     coalitions = coalition_list_with_counts(user=user).select_related("framework")
     rows, nxt = cursor_paginate(request, coalitions, keys=("name", "pk"), limit=limit,
                                 cursor=cursor)
@@ -124,7 +124,7 @@ def coalition_organisations(request, slug: str = slug_path("The coalition's slug
     caller may see, or the organisation of an active member; by name.
     """
     user = api_user(request)
-    check_query(request, ())
+    check_query(request, (), paged=True)
     coalition = coalition_or_404(slug)
     organisations = organisation_list_for_coalition(coalition=coalition, user=user)
     rows, nxt = cursor_paginate(request, organisations, keys=("name", "pk"), limit=limit,

@@ -41,7 +41,7 @@ class FrameworkPage(Schema):
 def framework_list(request, cursor: str | None = cursor_query(), limit: int = limit_query()):
     """The frameworks a coalition can start from, by name and version."""
     api_user(request)
-    check_query(request, ())
+    check_query(request, (), paged=True)
     rows, nxt = cursor_paginate(request, framework_list_shared(),
                                 keys=("name", "version", "pk"), limit=limit, cursor=cursor)
     return {"items": [{

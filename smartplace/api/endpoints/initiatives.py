@@ -172,7 +172,7 @@ def initiative_list(request, slug: str = slug_path("The coalition's slug"), q: s
     Without `q`, by title.
     """
     user = api_user(request)
-    check_query(request, FILTER_NAMES)
+    check_query(request, FILTER_NAMES, paged=True)
     coalition = coalition_or_404(slug)
     form = InitiativeFilterForm(
         {name: request.GET[name] for name in FILTER_NAMES if name in request.GET},

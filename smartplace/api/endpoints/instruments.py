@@ -156,7 +156,7 @@ def instrument_list(request, cursor: str | None = cursor_query(), limit: int = l
     """Every instrument (questionnaire with its scoring method), by name and version, with its
     sections and questions counted, as `/instruments/` lists them."""
     api_user(request)
-    check_query(request, ())
+    check_query(request, (), paged=True)
     rows, nxt = cursor_paginate(request, instrument_list_query(), keys=("name", "version", "pk"),
                                 limit=limit, cursor=cursor)
     return {"items": [{

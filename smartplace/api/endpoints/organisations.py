@@ -30,7 +30,7 @@ def organisation_list(request, q: str = "", sector: str = "",
     initiatives include only those the caller may see.
     """
     user = api_user(request)
-    check_query(request, FILTERS)
+    check_query(request, FILTERS, paged=True)
     form = OrganisationFilterForm({k: request.GET[k] for k in FILTERS if k in request.GET})
     if not form.is_valid():
         raise ApiError(400, _("The filters are not valid."), field_errors("query", form.errors))

@@ -61,7 +61,7 @@ def place_list(request, q: str = "", type: str = "", region: str = "", nation: s
     `status` ("current" or "former").
     """
     api_user(request)
-    check_query(request, FILTERS)
+    check_query(request, FILTERS, paged=True)
     data = {name: request.GET[name] for name in FILTERS if name in request.GET}
     form = PlaceFilterForm(data, options=selectors.place_filter_options())
     if not form.is_valid():

@@ -162,7 +162,7 @@ def round_list(request, slug: str = slug_path("The coalition's slug"),
     so neither has this.
     """
     api_user(request)
-    check_query(request, ())
+    check_query(request, (), paged=True)
     coalition = coalition_or_404(slug)
     rounds = round_list_for_coalition(coalition=coalition).prefetch_related(_domains_in_order())
     rows, nxt = cursor_paginate(request, rounds, keys=("-opens_at", "-pk"), limit=limit,

@@ -70,6 +70,25 @@ def test_an_unknown_filter_is_a_400_naming_it(client, world):
                                  "code": "unknown_parameter", "location": "query"}
 
 
+@pytest.mark.parametrize("path", [
+    "/api/v1/coalitions/ambridge", "/api/v1/coalitions/ambridge/initiatives/village-wifi",
+    "/api/v1/organisations/ambridge-cafe",
+])
+def test_a_single_object_refuses_paging_parameters(client, world, path):
+    """`limit` and `cursor` belong to lists: on one object they are a 400, not ignored."""
+    assert client.get(path).status_code == 200
+    response = client.get(f"{path}?limit=abc")
+    assert response.status_code == 400
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [
+        ("limit", "unknown_parameter")]
+
+
+def test_a_list_still_takes_paging_parameters(client, world):
+    """Lists keep `limit` and `cursor`."""
+    body = client.get(f"{URL}?limit=1").json()
+    assert len(body["items"]) == 1 and body["next"]
+
+
 def test_a_bad_filter_value_is_a_400_with_the_webs_message(client, world):
     """An unknown status gets the same message as on the web list's twin."""
     response = client.get(f"{URL}?status=dormant")
