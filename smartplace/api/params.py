@@ -40,7 +40,13 @@ def check_query(request: HttpRequest, allowed: Iterable[str], *, paged: bool = F
     unknown = sorted(set(request.GET) - known)
     if unknown:
         raise ApiError(400, _("The query has parameters this endpoint does not know."), [
-            {"location": "query", "field": name,
-             "message": _("Unknown parameter “%(name)s”; this endpoint accepts: %(known)s")
-             % {"name": name, "known": ", ".join(sorted(known))},
+            {"location": "query", "field": name, "message": _unknown_message(name, known),
              "code": "unknown_parameter"} for name in unknown])
+
+
+def _unknown_message(name: str, known: set[str]) -> str:
+    if not known:
+        return _("Unknown parameter “%(name)s”; this endpoint takes no query parameters") % {
+            "name": name}
+    return _("Unknown parameter “%(name)s”; this endpoint accepts: %(known)s") % {
+        "name": name, "known": ", ".join(sorted(known))}

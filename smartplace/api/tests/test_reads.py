@@ -81,6 +81,7 @@ def test_a_single_object_refuses_paging_parameters(client, world, path):
     assert response.status_code == 400
     assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [
         ("limit", "unknown_parameter")]
+    assert response.json()["errors"][0]["message"].endswith("takes no query parameters")
 
 
 def test_a_list_still_takes_paging_parameters(client, world):
