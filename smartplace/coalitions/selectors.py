@@ -20,7 +20,7 @@ from smartplace.initiatives.selectors import (
     organisation_list_involved,
 )
 from smartplace.organisations.models import Organisation
-from smartplace.people.models import Membership
+from smartplace.people.models import Membership, Person
 
 ACTIVE = Initiative.Status.ACTIVE
 
@@ -146,12 +146,13 @@ def membership_list_public(*, coalition: Coalition) -> QuerySet[Membership]:
     """
     Active members of `coalition` who consented to a public profile, by name, with their
     organisation and `person.domain_list` (the domains of this coalition's framework they
-    know about). Nobody without `public_profile`.
+    know about). Nobody without consent (the gate: `Person.objects.public()`).
     """
     domains = Domain.objects.filter(framework_id=coalition.framework_id).order_by(
         "position", "name")
     return Membership.objects.filter(
-        coalition=coalition, status=Membership.Status.ACTIVE, person__public_profile=True,
+        coalition=coalition, status=Membership.Status.ACTIVE,
+        person__in=Person.objects.public(),
     ).select_related("person", "organisation").prefetch_related(
         Prefetch("person__domains", queryset=domains, to_attr="domain_list"),
     ).order_by("person__name", "pk")

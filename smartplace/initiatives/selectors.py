@@ -143,7 +143,7 @@ def initiative_get_visible(*, coalition: Coalition, slug: str, user) -> Initiati
     return initiative_list_for_display(
         initiative_list_visible(user=user).filter(coalition=coalition, slug=slug)
     ).prefetch_related(
-        Prefetch("people", queryset=Person.objects.filter(public_profile=True).order_by("name"),
+        Prefetch("people", queryset=Person.objects.public().order_by("name"),
                  to_attr="public_people"),
         "links",
     ).get()

@@ -61,7 +61,7 @@ def _initiatives(coalition: Coalition) -> list[Initiative]:
         .select_related("coalition", "lead_organisation")
         .prefetch_related(
             "partners",
-            Prefetch("people", queryset=Person.objects.filter(public_profile=True),
+            Prefetch("people", queryset=Person.objects.public(),
                      to_attr="public_people_list"),
             Prefetch("subdomains", queryset=SubDomain.objects.select_related("domain"),
                      to_attr="subdomain_list"),

@@ -138,7 +138,7 @@ def site_sqlite_write(*, path: Path | str, absolute: Callable[[str], str]) -> di
                 initiative__in=public_ids).order_by("initiative_id", "subdomain_id")
              .values_list("initiative_id", "subdomain_id").iterator(chunk_size=CHUNK)),
             primary_key=["initiative_id", "subdomain_id"])
-        people = Person.objects.filter(public_profile=True)
+        people = Person.objects.public()
         counts["people"] = _write(db, "people", ["id", "name", "job_title"],
                                   people.order_by("pk").values("id", "name", "job_title")
                                   .iterator(chunk_size=CHUNK), primary_key=["id"])

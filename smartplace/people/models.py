@@ -1,9 +1,56 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from smartplace.core.models import TimeStampedModel
+
+
+class PersonQuerySet(models.QuerySet):
+    """
+    The one gate on people's names, as `Initiative.objects.public()` / `.visible_to(user)` is
+    on initiatives. Every surface that names people takes them through `public()` (anyone's
+    view), `visible_to(user)` (a signed-in person's) or `name_shown()` (a name beside other
+    rows); none reads `public_profile` itself. The privacy test removes this gate and checks
+    that the crawl of the site then finds an unconsented name.
+    """
+
+    def public(self):
+        """Only the people anyone may see named: those who consented to a public profile."""
+        return self.filter(public_profile=True)
+
+    def visible_to(self, user):
+        """
+        The people whose names `user` may see (`people.view_person`): the public ones, the
+        user themselves, the active members of the coalitions the user is an active member
+        of, and the people who asked to join a coalition the user coordinates. Superusers see
+        everyone.
+        """
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.public()
+        if user.is_superuser:
+            return self.all()
+        live = [Membership.Status.REQUESTED, Membership.Status.ACTIVE]
+        mine = Membership.objects.filter(person__user=user, status=Membership.Status.ACTIVE)
+        return (self.public() | self.filter(
+            Q(user=user)
+            | Q(memberships__status=Membership.Status.ACTIVE,
+                memberships__coalition__in=mine.values("coalition"))
+            | Q(memberships__status__in=live, memberships__coalition__in=mine.filter(
+                role=Membership.Role.COORDINATOR).values("coalition"))
+        )).distinct()
+
+
+def name_shown(ref: str = "person", *, user=None) -> Subquery:
+    """
+    The name to show beside a row that points at a person, as an expression to annotate the
+    rows with: the person's name when `user` may see it (`Person.objects.visible_to(user)`;
+    without a user, `Person.objects.public()`: when they consented to be named), otherwise
+    NULL, which a page shows as no name or "a member". `ref` is the lookup of the person on
+    the annotated model, e.g. `Rating.objects.annotate(author=name_shown("person"))`.
+    """
+    return Subquery(Person.objects.visible_to(user).filter(pk=OuterRef(ref))
+                    .values("name")[:1])
 
 
 class Person(TimeStampedModel):
@@ -11,7 +58,9 @@ class Person(TimeStampedModel):
     Someone who takes part in a coalition.
 
     Personal data is minimal. A person appears on public pages, in exports and in counts of
-    named people only when `public_profile` is true (their consent).
+    named people only when `public_profile` is true (their consent): through
+    `Person.objects.public()`, `.visible_to(user)` or `name_shown()`, never by reading the
+    field.
     """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -24,6 +73,8 @@ class Person(TimeStampedModel):
     )
     domains = models.ManyToManyField("frameworks.Domain", verbose_name=_("domains I know about"),
                                      blank=True, related_name="people")
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

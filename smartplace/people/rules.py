@@ -60,8 +60,8 @@ def is_coordinator(user, coalition) -> bool:
 
 @rules.predicate
 def is_public_person(user, person) -> bool:
-    """The person has consented to a public profile."""
-    return person is not None and person.public_profile
+    """The person has consented to a public profile (the gate: `Person.objects.public()`)."""
+    return person is not None and Person.objects.public().filter(pk=person.pk).exists()
 
 
 @rules.predicate
@@ -105,26 +105,6 @@ rules.add_perm("people.change_person", is_self)
 rules.add_perm("people.leave_membership", is_own_live_membership)
 
 
-def person_visible_to(user) -> Q:
-    """
-    A filter on Person for the people whose names `user` may see: those who consented, the
-    user themselves, and the people `people.view_person` lets the user see.
-    """
-    visible = Q(public_profile=True)
-    if not _signed_in(user):
-        return visible
-    if user.is_superuser:
-        return Q()
-    mine = _memberships(user).filter(status=Membership.Status.ACTIVE)
-    return (
-        visible | Q(user=user)
-        | Q(memberships__status=Membership.Status.ACTIVE,
-            memberships__coalition__in=mine.values("coalition"))
-        | Q(memberships__status__in=LIVE, memberships__coalition__in=mine.filter(
-            role=Membership.Role.COORDINATOR).values("coalition"))
-    )
-
-
 def people_visible_to(user):
-    """The people whose names `user` may see (see `person_visible_to`)."""
-    return Person.objects.filter(person_visible_to(user)).distinct()
+    """The people whose names `user` may see: `Person.objects.visible_to(user)`."""
+    return Person.objects.visible_to(user)

@@ -40,7 +40,7 @@ from smartplace.methods.exports import (
 )
 from smartplace.methods.perception import PerceptionThresholds, perception_flags
 from smartplace.organisations.models import Sector
-from smartplace.people.models import Person
+from smartplace.people.models import Person, name_shown
 from smartplace.rounds.models import Rating, Round
 from smartplace.rounds.rules import eligible_domain_ids
 
@@ -197,14 +197,12 @@ def round_public_reasons(*, round_: Round) -> dict[str, list[dict[str, str | Non
             for domain in round_domains(round_=round_) for sub in domain.subdomain_list}
     reasons: dict[str, list[dict[str, str | None]]] = defaultdict(list)
     rows = (Rating.objects.filter(round=round_, share_reason_publicly=True)
-            .exclude(reason="").select_related("person").order_by("subdomain", "pk"))
+            .exclude(reason="").annotate(author=name_shown("person"))
+            .order_by("subdomain", "pk"))
     for rating in rows:
         if rating.subdomain_id not in keys:
             continue
-        reasons[keys[rating.subdomain_id]].append({
-            "text": rating.reason,
-            "name": rating.person.name if rating.person.public_profile else None,
-        })
+        reasons[keys[rating.subdomain_id]].append({"text": rating.reason, "name": rating.author})
     return dict(reasons)
 
 

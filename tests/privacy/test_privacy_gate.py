@@ -131,6 +131,31 @@ def test_removing_the_initiative_gate_is_caught(world, monkeypatch):
 
 
 @pytest.mark.django_db
+def test_removing_the_people_gate_is_caught(world, monkeypatch):
+    """With Person.objects.public() letting everyone through, the crawl finds the unconsented
+    member's name on every surface that names people: the people list and its twins, the
+    public initiative's page and twins, the network, a shared rating reason's author (round
+    page and API) and the site's SQLite download."""
+    from smartplace.people.models import PersonQuerySet
+    from smartplace.rounds.models import Rating
+
+    Rating.objects.filter(reason=w.RATING_REASON).update(share_reason_publicly=True)
+    monkeypatch.setattr(PersonQuerySet, "public", lambda self: self.all())
+    found, _requested, _problems = _crawl(
+        Client(), world, only=lambda r: r.route.startswith((
+            "coalitions/<slug:slug>/people", "coalitions/<slug:slug>/initiatives/<slug:",
+            "coalitions/<slug:slug>/network", "coalitions/<slug:slug>/rounds/<slug:round>",
+            "api/v1/coalitions/<slug>/rounds/<round>", "data/smartplace.sqlite")))
+    named = {url.split("?")[0] for url, markers in found.items() if w.UNCONSENTED_NAME in markers}
+    c, i, r = world.coalition.slug, world.public_initiative.slug, world.closed_round.slug
+    assert {f"/coalitions/{c}/people/", f"/coalitions/{c}/people.json",
+            f"/coalitions/{c}/people.csv", f"/coalitions/{c}/initiatives/{i}/",
+            f"/coalitions/{c}/initiatives/{i}.json", f"/coalitions/{c}/network/",
+            f"/coalitions/{c}/rounds/{r}/", f"/api/v1/coalitions/{c}/rounds/{r}",
+            "/data/smartplace.sqlite"} <= named, sorted(named)
+
+
+@pytest.mark.django_db
 def test_removing_the_cycle_gate_is_caught(world, monkeypatch):
     """With every cycle counted as published and public, the crawl finds the sentinel cycles."""
     from smartplace.assessments.models import Cycle
