@@ -289,6 +289,40 @@ def _initiatives(path: Path, coalition: Coalition) -> None:
      .exclude(external_id__in=shipped).delete())
 
 
+def _moment(value: str, where: str) -> datetime.datetime:
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except (TypeError, ValueError) as error:
+        raise DemoDataError(f"{where}: “{value}” is not a date and time "
+                            "(YYYY-MM-DDTHH:MM:SS+00:00).") from error
+    if moment.tzinfo is None:
+        raise DemoDataError(f"{where}: “{value}” needs a time zone (for example +00:00).")
+    return moment
+
+
+def _initiatives_recorded(data: dict, where: str, coalition: Coalition) -> None:
+    """
+    Date the demo initiatives' records (`created_at`) as in early 2018 (`initiatives_recorded`
+    in coalition.json): the default for all, a later date for a few. update() leaves
+    `updated_at` alone and records no history.
+    """
+    recorded = data.get("initiatives_recorded")
+    if not recorded:
+        return
+    demo = Initiative.objects.filter(coalition=coalition, source=DEMO_SOURCE)
+    later = recorded.get("later", {})
+    unknown = sorted(set(later) - set(demo.values_list("external_id", flat=True)))
+    if unknown:
+        raise DemoDataError(f"{where}, initiatives_recorded: no initiative with the "
+                            f"external_id “{unknown[0]}” in initiatives.csv.")
+    demo.exclude(external_id__in=list(later)).update(
+        created_at=_moment(_required(recorded, "default", f"{where}, initiatives_recorded"),
+                           f"{where}, initiatives_recorded, default"))
+    for external_id, value in later.items():
+        demo.filter(external_id=external_id).update(
+            created_at=_moment(value, f"{where}, initiatives_recorded, {external_id}"))
+
+
 def _initiative_people(coalition: Coalition, people: list[tuple[Person, list[str]]],
                        path: Path) -> None:
     by_external_id = {i.external_id: i for i in
@@ -314,7 +348,8 @@ def demo_load(*, data_dir: Path | None = None,
     coordinator's, set to `coordinator_password`, or unusable when it is None) and their
     memberships; and imports `initiatives.csv` through the initiative importer with `source` =
     DEMO_SOURCE, updating the initiatives an earlier run created (matched on `external_id`) and
-    deleting demo initiatives no longer in the file. Anything else in the coalition is left
+    deleting demo initiatives no longer in the file, and dates their records as in early 2018
+    (`initiatives_recorded` in coalition.json). Anything else in the coalition is left
     alone. Running it again leaves the same counts.
 
     Raises DemoDataError, and changes nothing in the coalition, when a data file is wrong or a
@@ -339,6 +374,7 @@ def demo_load(*, data_dir: Path | None = None,
         people = _people(people_data, people_path, coalition, organisations,
                          coordinator_password)
         _initiatives(initiatives_path, coalition)
+        _initiatives_recorded(coalition_data, str(coalition_path), coalition)
         _initiative_people(coalition, people, people_path)
 
     memberships = dict(

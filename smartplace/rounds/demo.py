@@ -1,9 +1,11 @@
 """
 The demo coalition's fitness rounds, from the data files in `smartplace/rounds/demo_data/`:
-about thirty raters across sectors, one closed round with varied, sometimes contested ratings
-(drawn with a fixed seed from each sub-domain's profile in `rounds.json`) and one open
-follow-up (Delphi) round with a few ratings. `rounds_load_demo()` is idempotent: it replaces
-the two demo rounds and keeps everything else. docs/rounds.md describes the data.
+about thirty raters across sectors; a closed first round with varied, sometimes contested
+ratings (drawn with a fixed seed from each sub-domain's profile in `rounds.json`); its closed
+follow-up (Delphi) round, in which most of the same raters saw the first round's figures and
+some moved towards them; and an open third round, a follow-up of the second, with a few
+ratings. `rounds_load_demo()` is idempotent: it replaces the three demo rounds and keeps
+everything else. docs/rounds.md describes the data.
 """
 
 from __future__ import annotations
@@ -36,20 +38,29 @@ class RoundsDemoError(Exception):
 
 @dataclass(frozen=True)
 class RoundsDemoSummary:
-    """What `rounds_load_demo` left: the two rounds and how many people rated in each."""
+    """
+    What `rounds_load_demo` left: the three rounds and how many people rated in each.
+    `closed_round` is the first round, `second_round` its closed follow-up (the latest closed
+    round) and `open_round` the open follow-up of the second.
+    """
 
     closed_round: Round
     open_round: Round
     raters_closed: int
     ratings_closed: int
     raters_open: int
+    second_round: Round | None = None
+    raters_second: int = 0
+    ratings_second: int = 0
 
     def lines(self) -> list[str]:
-        return [
-            f"Closed round “{self.closed_round.name}”: {self.raters_closed} raters, "
-            f"{self.ratings_closed} ratings",
-            f"Open round “{self.open_round.name}”: {self.raters_open} raters so far",
-        ]
+        lines = [f"Closed round “{self.closed_round.name}”: {self.raters_closed} raters, "
+                 f"{self.ratings_closed} ratings"]
+        if self.second_round is not None:
+            lines.append(f"Closed round “{self.second_round.name}”: {self.raters_second} "
+                         f"raters, {self.ratings_second} ratings")
+        lines.append(f"Open round “{self.open_round.name}”: {self.raters_open} raters so far")
+        return lines
 
 
 def _read(name: str, expected: str) -> dict[str, Any]:
@@ -136,8 +147,11 @@ def _confidence(rng: random.Random, level: int | None) -> str:
     return rng.choices(Confidence.values, weights=(2, 5, 3))[0]
 
 
-def _round(coalition: Coalition, spec: dict, *, opens_at, closes_at,
+def _round(coalition: Coalition, spec: dict, *, opens_at=None, closes_at=None,
            follow_up_of: Round | None = None) -> Round:
+    """A demo round from its entry in rounds.json (fixed dates unless given)."""
+    opens_at = opens_at or datetime.datetime.fromisoformat(spec["opens_at"])
+    closes_at = closes_at or datetime.datetime.fromisoformat(spec["closes_at"])
     round_ = Round.objects.create(
         coalition=coalition, framework=coalition.framework, slug=spec["slug"],
         name=spec["name"], description=spec.get("description", ""), opens_at=opens_at,
@@ -203,6 +217,71 @@ def _closed_round_ratings(coalition: Coalition, round_: Round, data: dict,
     return raters, len(ratings)
 
 
+def _second_round_ratings(round_: Round, first: Round, data: dict,
+                          rng: random.Random) -> tuple[int, int]:
+    """
+    The closed follow-up (Delphi) round: most of the first round's raters rate again having
+    seen its published figures. Each keeps their earlier answer or moves one level towards the
+    first round's median (`towards_median`); some who did not know now give the median
+    (`decide`); and in the sub-domains of `shifts`, a share of raters move by the given
+    number of levels, as news between the rounds changed their view. Written directly, with
+    history, as for the first round.
+    """
+    spec = data["second_round"]
+    document = first.result["document"]
+    medians = {entry["item"]: entry["statistics"]["median"] for entry in document["items"]
+               if entry.get("published") and entry.get("statistics")}
+    top = len(document["method"]["level_names"])
+    domains = round_domains(round_=round_)
+    keys = {sub.pk: item_key(domain, sub) for domain in domains for sub in domain.subdomain_list}
+    shifts = spec.get("shifts", {})
+    unknown = sorted(set(shifts) - set(keys.values()))
+    if unknown:
+        raise RoundsDemoError(f"{DATA_DIR / 'rounds.json'}: “{unknown[0]}” is not a "
+                              "sub-domain of the coalition's framework.")
+    reasons = {key: list(entries) for key, entries in spec.get("reasons", {}).items()}
+    span = (round_.closes_at - round_.opens_at).total_seconds()
+    earlier: dict[int, list[Rating]] = {}
+    for rating in (Rating.objects.filter(round=first, subdomain_id__in=list(keys))
+                   .select_related("person").order_by("person__name", "person_id",
+                                                      "subdomain_id")):
+        earlier.setdefault(rating.person_id, []).append(rating)
+    ratings, raters = [], 0
+    for previous in earlier.values():
+        if rng.random() > spec.get("take_part", 1.0):
+            continue
+        raters += 1
+        when = round_.opens_at + datetime.timedelta(seconds=rng.uniform(0.05, 0.8) * span)
+        for old in previous:
+            key = keys[old.subdomain_id]
+            median = medians.get(key)
+            level = old.level
+            if level is None:
+                if median is not None and rng.random() < spec.get("decide", 0.0):
+                    level = median
+            elif key in shifts and rng.random() < shifts[key]["share"]:
+                level = min(top, max(1, level + shifts[key]["by"]))
+            elif (median is not None and level != median
+                  and rng.random() < spec.get("towards_median", 0.0)):
+                level += 1 if median > level else -1
+            rating = Rating(round=round_, person=old.person, subdomain_id=old.subdomain_id,
+                            level=level, sector=old.sector,
+                            confidence=(old.confidence if level == old.level
+                                        else _confidence(rng, level)))
+            if level is not None and level != old.level and reasons.get(key):
+                reason = reasons[key].pop(0)
+                rating.reason = reason["text"]
+                rating.share_reason_publicly = bool(reason.get("share"))
+            ratings.append((rating, when))
+    Rating.objects.bulk_create([rating for rating, _when in ratings])
+    RatingHistory.objects.bulk_create([RatingHistory(
+        rating=rating, change=RatingHistory.Change.CREATED, level=rating.level,
+        confidence=rating.confidence, reason=rating.reason,
+        share_reason_publicly=rating.share_reason_publicly, recorded_at=when)
+        for rating, when in ratings])
+    return raters, len(ratings)
+
+
 def _open_round_ratings(coalition: Coalition, round_: Round, data: dict,
                         rng: random.Random) -> int:
     """A few members rate in the open round, through the rating service."""
@@ -230,10 +309,11 @@ def _open_round_ratings(coalition: Coalition, round_: Round, data: dict,
 def rounds_load_demo(*, coalition: Coalition, now: datetime.datetime | None = None
                      ) -> RoundsDemoSummary:
     """
-    Give the demo coalition its raters and two rounds: a closed one (result stored) and an
-    open follow-up. Deterministic (seeded); running it again replaces the two demo rounds
-    (matched by slug) and leaves the rest alone. Raises RoundsDemoError for a coalition that
-    is not demo data or has no framework, or a bad data file.
+    Give the demo coalition its raters and three rounds: a closed first round and its closed
+    follow-up (results stored), and an open follow-up of the second. Deterministic (seeded);
+    running it again replaces the three demo rounds (matched by slug) and leaves the rest
+    alone. Raises RoundsDemoError for a coalition that is not demo data or has no framework,
+    or a bad data file.
     """
     if not coalition.is_demo:
         raise RoundsDemoError(f"“{coalition}” is not demo data; the demo rounds go only into "
@@ -244,21 +324,28 @@ def rounds_load_demo(*, coalition: Coalition, now: datetime.datetime | None = No
     data = _read("rounds.json", "smartplace-demo-rounds/1")
     now = now or timezone.now()
     rng = random.Random(data.get("seed", 2018))
-    closed_spec, open_spec = data["closed_round"], data["open_round"]
+    closed_spec, second_spec, open_spec = (data["closed_round"], data["second_round"],
+                                           data["open_round"])
+    slugs = [closed_spec["slug"], second_spec["slug"], open_spec["slug"]]
+    if len(set(slugs)) != len(slugs):
+        raise RoundsDemoError(f"{DATA_DIR / 'rounds.json'}: the rounds need different slugs.")
     with transaction.atomic():
-        Round.objects.filter(coalition=coalition,
-                             slug__in=[closed_spec["slug"], open_spec["slug"]]).delete()
+        # The follow-ups first: a round that others follow up cannot be deleted before them.
+        for slug in reversed(slugs):
+            Round.objects.filter(coalition=coalition, slug=slug).delete()
         _raters(coalition, raters_data)
-        closed = _round(coalition, closed_spec,
-                        opens_at=datetime.datetime.fromisoformat(closed_spec["opens_at"]),
-                        closes_at=datetime.datetime.fromisoformat(closed_spec["closes_at"]))
+        closed = _round(coalition, closed_spec)
         raters_closed, ratings_closed = _closed_round_ratings(coalition, closed, data, rng)
         round_result_snapshot(round_=closed)
+        second = _round(coalition, second_spec, follow_up_of=closed)
+        raters_second, ratings_second = _second_round_ratings(second, closed, data, rng)
+        round_result_snapshot(round_=second)
         opened = _round(coalition, open_spec,
                         opens_at=now - datetime.timedelta(days=open_spec["opened_days_ago"]),
                         closes_at=now + datetime.timedelta(days=open_spec["closes_in_days"]),
-                        follow_up_of=closed)
+                        follow_up_of=second)
         raters_open = _open_round_ratings(coalition, opened, data, rng)
     return RoundsDemoSummary(closed_round=closed, open_round=opened,
                              raters_closed=raters_closed, ratings_closed=ratings_closed,
-                             raters_open=raters_open)
+                             raters_open=raters_open, second_round=second,
+                             raters_second=raters_second, ratings_second=ratings_second)

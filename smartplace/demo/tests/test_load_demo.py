@@ -1,5 +1,6 @@
 """The demo Sheffield coalition as `demo_load` leaves it (loaded once for this module)."""
 
+import datetime
 import json
 
 import pytest
@@ -192,6 +193,25 @@ def test_rerun_restores_demo_rows_and_keeps_others(coalition):
     assert (edited.title, edited.status, edited.slug) == (
         "Sheffield open data portal", "active", slug)
     assert Initiative.objects.filter(pk=added.pk).exists()
+
+
+def test_initiatives_are_recorded_in_early_2018(coalition):
+    """Demo initiatives are dated as recorded in early 2018, three of them between the first
+    fitness round and its follow-up; a re-run keeps the dates."""
+    recorded = json.loads((DATA_DIR / "coalition.json").read_text())["initiatives_recorded"]
+    later = set(recorded["later"])
+
+    def dates():
+        return dict(Initiative.objects.filter(coalition=coalition, source=DEMO_SOURCE)
+                    .values_list("external_id", "created_at"))
+
+    before = dates()
+    assert {key for key, when in before.items() if when.year != 2018} == set()
+    assert {key for key, when in before.items()
+            if when > datetime.datetime(2018, 2, 16, tzinfo=datetime.UTC)} == later
+    assert len(later) == 3
+    demo_load()
+    assert dates() == before
 
 
 def test_coalition_home_page(coalition, client):

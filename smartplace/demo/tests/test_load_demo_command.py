@@ -85,3 +85,16 @@ def test_invalid_json_names_line_and_column(data_dir):
     (data_dir / "organisations.json").write_text('{\n  "format": oops\n}')
     with pytest.raises(DemoDataError, match=r"organisations\.json, line 2, column"):
         demo_load(data_dir=data_dir)
+
+
+@pytest.mark.django_db
+def test_recorded_date_of_an_unknown_initiative_is_reported(data_dir):
+    """A recorded date for an initiative not in initiatives.csv names the file and the id."""
+    path = data_dir / "coalition.json"
+    data = json.loads(path.read_text())
+    data["initiatives_recorded"]["later"]["demo-no-such-thing"] = "2018-03-01T10:00:00+00:00"
+    path.write_text(json.dumps(data))
+    with pytest.raises(DemoDataError, match=r"coalition\.json, initiatives_recorded: no "
+                       r"initiative with the external_id “demo-no-such-thing”"):
+        demo_load(data_dir=data_dir)
+    assert not Coalition.objects.filter(slug="sheffield").exists()

@@ -1,4 +1,4 @@
-"""The demo rounds: about thirty raters across sectors, one closed round and one open."""
+"""The demo rounds: about thirty raters across sectors, two closed rounds and one open."""
 
 import pytest
 from django.db import transaction
@@ -8,6 +8,7 @@ from smartplace.coalitions.tests.factories import CoalitionFactory
 from smartplace.demo.services import demo_load
 from smartplace.rounds.demo import RoundsDemoError, rounds_load_demo
 from smartplace.rounds.models import Rating, RatingHistory, Round
+from smartplace.rounds.selectors import round_follow_up_change
 
 
 @pytest.fixture(scope="module")
@@ -25,15 +26,63 @@ def demo(loaded, db):
     return Coalition.objects.get(pk=coalition.pk), summary
 
 
-def test_one_closed_and_one_open_round(demo):
-    """The demo coalition has a closed round with a stored result and an open follow-up."""
+def test_two_closed_rounds_and_one_open(demo):
+    """The demo coalition has a closed round, its closed follow-up (both with a stored result)
+    and an open follow-up of the second."""
     coalition, summary = demo
     rounds = {r.slug: r for r in Round.objects.filter(coalition=coalition)}
-    assert len(rounds) == 2
-    closed, opened = rounds["winter-2018"], rounds["winter-2018-follow-up"]
+    assert len(rounds) == 3
+    closed, second, opened = (rounds["winter-2018"], rounds["winter-2018-second-round"],
+                              rounds["winter-2018-follow-up"])
     assert closed.is_closed() and closed.result is not None
-    assert opened.is_open() and opened.follow_up_of_id == closed.pk
+    assert second.is_closed() and second.result is not None
+    assert second.follow_up_of_id == closed.pk and closed.closes_at < second.opens_at
+    assert opened.is_open() and opened.follow_up_of_id == second.pk
     assert 6 == Rating.objects.filter(round=opened).values("person").distinct().count()
+    assert (summary.closed_round, summary.second_round, summary.open_round) == (
+        closed, second, opened)
+
+
+def test_the_second_round_moves_towards_consensus(demo, client):
+    """In the closed follow-up, the first round's raters rate again: consensus rises in most
+    sub-domains, three medians move (as rounds.json's shifts say), and the round's page shows
+    the change in consensus."""
+    coalition, summary = demo
+    second = Round.objects.get(coalition=coalition, slug="winter-2018-second-round")
+    changes, change_summary = round_follow_up_change(round_=second,
+                                                     document=second.result["document"])
+    assert change_summary["rose"] > 2 * change_summary["fell"]
+    assert change_summary["mean_after"] > change_summary["mean_before"]
+    moved = {c.item: (c.median_before, c.median_after) for c in changes
+             if c.median_before != c.median_after}
+    assert moved == {"infrastructure/full-fibre-broadband": (2, 3),
+                     "mobility/shared-and-electric-vehicles": (1, 2),
+                     "people/digital-inclusion": (3, 2)}
+    assert summary.raters_second == second.result["document"]["round"]["raters"]
+    assert Rating.objects.filter(round=second, share_reason_publicly=True).exclude(
+        reason="").exists()
+    page = client.get(second.get_absolute_url()).content.decode()
+    assert "Change in consensus since “Winter 2018 fitness round”" in page
+
+
+def test_the_demo_shows_what_changed_since_the_last_round(demo, client):
+    """The story compares the two closed rounds (the medians that moved and the initiatives
+    recorded in between), the trends page has both rounds and the home page's wheel is the
+    latest closed round's."""
+    coalition, _summary = demo
+    story = client.get(f"/coalitions/{coalition.slug}/story/").content.decode()
+    assert ("Comparing “Winter 2018 second (Delphi) round” with “Winter 2018 fitness round”"
+            in story)
+    assert "Sub-domains whose median level changed" in story
+    assert "Full-fibre broadband" in story.split('id="changes"')[1].split('id="gaps"')[0]
+    added = story.split("Initiatives added since “Winter 2018 fitness round” closed")[1]
+    added = added.split("</ul>")[0]
+    assert added.count("<li>") == 3 and "Open journey planning data" in added
+    trends = client.get(f"/coalitions/{coalition.slug}/rounds/trends.json").json()
+    assert list(dict.fromkeys(row["round"] for row in trends["rows"])) == [
+        "winter-2018", "winter-2018-second-round"]
+    home = client.get(f"/coalitions/{coalition.slug}/").content.decode()
+    assert "Domain wheel: Winter 2018 second (Delphi) round" in home
 
 
 def test_about_thirty_raters_across_every_sector(demo):
@@ -74,14 +123,21 @@ def test_the_wheel_renders_for_the_demo(client, demo):
 
 
 def test_loading_again_gives_the_same_rounds(demo):
-    """A second load replaces the two demo rounds with identical figures."""
+    """A second load replaces the three demo rounds with identical figures and ratings."""
     coalition, _summary = demo
-    before = Round.objects.get(coalition=coalition, slug="winter-2018").result["document"]
+
+    def state():
+        rounds = Round.objects.filter(coalition=coalition).order_by("slug")
+        return ([(r.slug, r.follow_up_of.slug if r.follow_up_of else None,
+                  r.result["document"] if r.result else None) for r in rounds],
+                sorted(Rating.objects.filter(round__coalition=coalition).values_list(
+                    "round__slug", "person__name", "subdomain__slug", "level", "reason")))
+
+    before = state()
     people = Rating.objects.values("person").distinct().count()
     rounds_load_demo(coalition=coalition)
-    assert Round.objects.filter(coalition=coalition).count() == 2
-    after = Round.objects.get(coalition=coalition, slug="winter-2018").result["document"]
-    assert after == before
+    assert Round.objects.filter(coalition=coalition).count() == 3
+    assert state() == before
     assert Rating.objects.values("person").distinct().count() == people
 
 

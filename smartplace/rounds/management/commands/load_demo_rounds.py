@@ -8,7 +8,7 @@ from smartplace.rounds.demo import RoundsDemoError, rounds_load_demo
 
 class Command(BaseCommand):
     help = (
-        "Add the demo raters and fitness rounds (one closed, one open follow-up) to the demo "
+        "Add the demo raters and fitness rounds (two closed, one open follow-up) to the demo "
         "coalition, replacing the demo rounds loaded before. Run `load-demo` first."
     )
 
