@@ -15,6 +15,7 @@ first. Counts follow the privacy rule: a user counts only the initiatives they m
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from smartplace.coalitions.models import Coalition
-from smartplace.frameworks.models import Domain, SmartQuestion, SubDomain
+from smartplace.frameworks.models import Domain, FitnessLevel, SmartQuestion, SubDomain
 from smartplace.initiatives.models import Initiative
 from smartplace.insights.models_gaps import QuestionAnswer
 from smartplace.organisations.models import Sector
@@ -46,8 +47,9 @@ class GapRule:
     listed, most flags first, then fewest active initiatives, then lowest fitness.
 
     - low fitness: the latest closed round's consolidated median is at most
-      `low_fitness_up_to` (1: the lowest level of the scale). Sub-domains without published
-      figures are not flagged: there is no rating to go on.
+      `low_fitness_up_to` (1: the lowest level of the scale; the words name that level as the
+      scale does). Sub-domains without published figures are not flagged: there is no rating
+      to go on.
     - little activity: fewer than `active_below` active initiatives.
     - few sectors: the active initiatives involve organisations of fewer than `sectors_below`
       sectors (as lead or partner).
@@ -58,12 +60,31 @@ class GapRule:
     active_below: int = 2
     sectors_below: int = 2
 
-    def describe(self) -> list[tuple[str, str]]:
-        """Each part of the rule in words, for the page and the twins."""
+    def low_fitness_text(self, level_names: Sequence[str] = ()) -> str:
+        """The low-fitness part in words, naming the threshold's level of the scale."""
+        level = self.low_fitness_up_to
+        name = level_names[level - 1] if 1 <= level <= len(level_names) else ""
+        values = {"level": level, "name": name}
+        if level <= 1:
+            if name:
+                return str(_("Low fitness: the latest closed round’s consolidated median is "
+                             "level %(level)s (%(name)s), the lowest level of the scale.")
+                           % values)
+            return str(_("Low fitness: the latest closed round’s consolidated median is "
+                         "level %(level)s, the lowest level of the scale.") % values)
+        if name:
+            return str(_("Low fitness: the latest closed round’s consolidated median is "
+                         "level %(level)s (%(name)s) or below.") % values)
+        return str(_("Low fitness: the latest closed round’s consolidated median is "
+                     "level %(level)s or below.") % values)
+
+    def describe(self, level_names: Sequence[str] = ()) -> list[tuple[str, str]]:
+        """
+        Each part of the rule in words, for the page and the twins. `level_names`: the scale,
+        lowest first, so that the low-fitness part names its threshold's level.
+        """
         return [
-            (LOW_FITNESS, str(_("Low fitness: the latest closed round’s consolidated median is "
-                                "level %(level)s or below (the lowest level of the scale).")
-                              % {"level": self.low_fitness_up_to})),
+            (LOW_FITNESS, self.low_fitness_text(level_names)),
             (LITTLE_ACTIVITY, str(_("Little activity: fewer than %(n)s active initiatives.")
                                   % {"n": self.active_below})),
             (FEW_SECTORS, str(_("Few sectors involved: the active initiatives involve "
@@ -141,6 +162,14 @@ class GapsReport:
     rule: GapRule = RULE
     round: Any = None
     max_cell: int = 0
+    #: The coalition's fitness scale (FitnessLevel), lowest first.
+    levels: list = field(default_factory=list)
+
+    def describe_rule(self) -> list[tuple[str, str]]:
+        """The rule in words, its low-fitness part naming the level (in the page's language)."""
+        from smartplace.core.jinja2 import localised
+
+        return self.rule.describe([localised(level, "name") for level in self.levels])
 
     @property
     def opportunities(self) -> list[GapRow]:
@@ -210,6 +239,8 @@ def gaps_for_coalition(*, coalition: Coalition, user, rule: GapRule = RULE) -> G
         per_domain[domain_id][0] += 1
         per_domain[domain_id][1] += 0 if answered else 1
     round_, medians = _latest_fitness(coalition)
+    levels = list(FitnessLevel.objects.filter(framework_id=coalition.framework_id)
+                  .order_by("position"))
 
     rows = {s.pk: GapRow(domain=s.domain, subdomain=s) for s in subdomains}
     organisations: dict[int, set[int]] = defaultdict(set)
@@ -246,7 +277,7 @@ def gaps_for_coalition(*, coalition: Coalition, user, rule: GapRule = RULE) -> G
         if row.unanswered:
             row.flags.append(UNANSWERED_QUESTIONS)
     return GapsReport(coalition=coalition, rows=list(rows.values()), rule=rule, round=round_,
-                      max_cell=max_cell)
+                      max_cell=max_cell, levels=levels)
 
 
 #: Background colours of heat-map cells by band (ColorBrewer YlGnBu, light to mid: black text

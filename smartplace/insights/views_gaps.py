@@ -50,7 +50,7 @@ def gaps(request: HttpRequest, fmt: str = "html", *, slug: str) -> HttpResponse:
             last_updated=initiative_last_updated(user=request.user, coalition=coalition),
             extra={
                 "coalition": coalition.slug,
-                "rule": [{"flag": flag, "text": text} for flag, text in report.rule.describe()],
+                "rule": [{"flag": flag, "text": text} for flag, text in report.describe_rule()],
                 "fitness_round": ({
                     "name": round_.name,
                     "url": request.build_absolute_uri(round_.get_absolute_url()),

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from smartplace.core.models import Visibility
 from smartplace.frameworks.tests.factories import SmartQuestionFactory
@@ -17,6 +18,7 @@ from smartplace.insights.gaps import (
     LITTLE_ACTIVITY,
     LOW_FITNESS,
     UNANSWERED_QUESTIONS,
+    GapRule,
     gaps_for_coalition,
 )
 from smartplace.insights.models_gaps import QuestionAnswer
@@ -99,6 +101,30 @@ def test_page_shows_the_rule_numbers_and_flags(client, ambridge):
     assert "Active initiatives by sub-domain and sector" in page
     assert "Unanswered questions" in page
     assert 'href="/coalitions/ambridge/gaps.csv"' in page
+
+
+@pytest.mark.django_db
+def test_the_rule_names_the_threshold_level_by_the_scale(client, ambridge):
+    """The low-fitness part says "the lowest level" only when the threshold is level 1, and
+    names the level as the coalition's scale does, on the page, in the JSON twin and in
+    Welsh when the scale has a Welsh name."""
+    page = client.get(reverse("insights:gaps", kwargs={"slug": ambridge.coalition.slug}))
+    assert ("median is level 1 (Emerging), the lowest level of the scale."
+            in page.content.decode())
+    report = gaps_for_coalition(coalition=ambridge.coalition, user=None)
+    higher = dict(GapRule(low_fitness_up_to=2).describe(
+        [level.name for level in report.levels]))[LOW_FITNESS]
+    assert higher.endswith("median is level 2 (Developing) or below.")
+    assert "lowest" not in higher
+    assert "lowest" not in dict(GapRule(low_fitness_up_to=2).describe())[LOW_FITNESS]
+    assert dict(GapRule().describe())[LOW_FITNESS].endswith(
+        "level 1, the lowest level of the scale.")
+    base = reverse("insights:gaps", kwargs={"slug": ambridge.coalition.slug}).rstrip("/")
+    document = client.get(f"{base}.json").json()
+    assert "level 1 (Emerging)" in document["rule"][0]["text"]
+    report.levels[0].name_cy = "Yn dod i'r amlwg"
+    with translation.override("cy"):
+        assert "Yn dod i'r amlwg" in dict(report.describe_rule())[LOW_FITNESS]
 
 
 @pytest.mark.django_db
