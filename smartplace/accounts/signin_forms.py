@@ -57,27 +57,42 @@ class SignupForm(allauth_forms.SignupForm):
 
 
 APP_CODE_REQUIRED = _("Enter the 6-digit code from your authenticator app")
+#: Setting up an app: there are no recovery codes yet (MFAAdapter's words mention them).
+APP_CODE_WRONG_FIRST = _("That code is not right. Enter the 6-digit code your authenticator "
+                         "app shows now.")
+#: allauth's "too_many_login_attempts" says to ask for a new sign-in code: not here.
+APP_CODE_TOO_MANY = _("Too many attempts. Wait a few minutes, then try again.")
 
 
-class MFAAuthenticateForm(mfa_forms.AuthenticateForm):
+class _AppCode:
+    """The app's code field in GOV.UK words: blank, wrong (`wrong`, if set), too many tries."""
+
+    wrong = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _words(self, "code", required=APP_CODE_REQUIRED)
+
+    def clean_code(self) -> str:
+        try:
+            return super().clean_code()
+        except forms.ValidationError as error:
+            words = {"incorrect_code": self.wrong, "too_many_login_attempts": APP_CODE_TOO_MANY
+                     }.get(getattr(error, "code", None))
+            if words is None:
+                raise
+            raise forms.ValidationError(words, code=error.code) from None
+
+
+class MFAAuthenticateForm(_AppCode, mfa_forms.AuthenticateForm):
     """The authenticator app's code when signing in (MFA_FORMS)."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _words(self, "code", required=APP_CODE_REQUIRED)
 
-
-class MFAReauthenticateForm(mfa_forms.ReauthenticateForm):
+class MFAReauthenticateForm(_AppCode, mfa_forms.ReauthenticateForm):
     """The app's code to confirm it is you."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _words(self, "code", required=APP_CODE_REQUIRED)
 
-
-class ActivateTOTPForm(totp_forms.ActivateTOTPForm):
+class ActivateTOTPForm(_AppCode, totp_forms.ActivateTOTPForm):
     """The app's first code, to turn it on."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _words(self, "code", required=APP_CODE_REQUIRED)
+    wrong = APP_CODE_WRONG_FIRST

@@ -8,13 +8,24 @@ Welsh sign-in stays in Welsh. allauth's other addresses (/accounts/oidc/… call
 providers must see unchanged) keep no prefix.
 
 `before_allauth` comes before `allauth.urls`: smartplace has no passwords, so allauth's
-password pages go to /sign-in/ and confirming it is you is always by authenticator app.
+password pages go to /sign-in/ and confirming it is you is always by authenticator app; and the
+multi-factor pages that take a code (`mfa_code_pages`, in both lists) answer a wrong code with
+400, as /sign-in/code/ does.
 """
 
 from allauth.account import views as allauth_views
 from django.urls import include, path, re_path
 
 from smartplace.accounts import signin_views
+
+#: allauth's multi-factor pages that take a code, wrapped so that a wrong code is 400.
+mfa_code_pages = [
+    path("accounts/2fa/authenticate/", signin_views.mfa_authenticate, name="mfa_authenticate"),
+    path("accounts/2fa/reauthenticate/", signin_views.mfa_reauthenticate,
+         name="mfa_reauthenticate"),
+    path("accounts/2fa/totp/activate/", signin_views.mfa_activate_totp,
+         name="mfa_activate_totp"),
+]
 
 urlpatterns = [
     path("sign-in/", signin_views.sign_in, name="account_login"),
@@ -26,6 +37,7 @@ urlpatterns = [
          name="account_email_verification_sent"),
     path("accounts/reauthenticate/", signin_views.reauthenticate_with_app,
          name="account_reauthenticate"),
+    *mfa_code_pages,
     path("accounts/2fa/", include("allauth.mfa.urls")),
 ]
 
@@ -34,4 +46,7 @@ before_allauth = [
     path("accounts/login/", signin_views.password_sign_in_gone),
     re_path(r"^accounts/password/", signin_views.password_sign_in_gone),
     path("accounts/reauthenticate/", signin_views.reauthenticate_with_app),
+    # The same names (so the language switch finds the Welsh page); reverse() still gives the
+    # addresses in i18n_patterns, which come later in the URLconf.
+    *mfa_code_pages,
 ]

@@ -1,6 +1,7 @@
 """
 Sign-in pages: django-allauth's views under smartplace's addresses, plus clear answers for a
-sign-in code that has expired or has already been used.
+sign-in code that has expired or has already been used, and 400 (429 when rate limited) for a
+wrong code on the sign-in and multi-factor pages.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from allauth.account.internal.flows.login_by_code import LoginCodeVerificationPr
 from allauth.account.internal.stagekit import clear_login
 from allauth.account.models import EmailAddress
 from allauth.account.stages import LoginByCodeStage, LoginStageController
+from allauth.mfa.base import views as mfa_views
+from allauth.mfa.totp import views as totp_views
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.forms import Form
@@ -23,6 +26,11 @@ _request_login_code = allauth_views.request_login_code
 sign_out = allauth_views.logout
 _signup = allauth_views.signup
 _confirm = allauth_views.confirm_login_code
+_mfa_authenticate = mfa_views.authenticate
+_mfa_reauthenticate = mfa_views.reauthenticate
+_mfa_activate_totp = totp_views.activate_totp
+#: Error codes of allauth's rate limits on codes (AccountAdapter.error_messages).
+TOO_MANY = ("too_many_login_attempts", "rate_limited")
 
 
 def _refused_if_wrong(response: HttpResponse) -> HttpResponse:
@@ -33,6 +41,53 @@ def _refused_if_wrong(response: HttpResponse) -> HttpResponse:
             for value in context.values()):
         response.status_code = 400
     return response
+
+
+def _code_refused_if_wrong(response: HttpResponse) -> HttpResponse:
+    """
+    A multi-factor page showing its code form with errors: 429 when too many codes were tried
+    (allauth's rate limit, MFA_RATE_LIMITS), otherwise 400 (a blank or wrong code).
+    """
+    response = _refused_if_wrong(response)
+    if response.status_code == 400:
+        form = (getattr(response, "context_data", None) or {}).get("form")
+        if form is not None and any(form.has_error(field, code=code)
+                                    for field in form.errors for code in TOO_MANY):
+            response.status_code = 429
+    return response
+
+
+def mfa_authenticate(request: HttpRequest) -> HttpResponse:
+    """
+    /accounts/2fa/authenticate/: the authenticator app's code (or a recovery code) after the
+    emailed code, when signing in (allauth's view). A wrong or blank code is 400 on the same
+    page with the error summary; too many tries 429.
+
+    Template: mfa/authenticate.html (allauth's context: form)
+    """
+    return _code_refused_if_wrong(_mfa_authenticate(request))
+
+
+def mfa_reauthenticate(request: HttpRequest) -> HttpResponse:
+    """
+    /accounts/2fa/reauthenticate/: "confirm it is you" with a code from the app (allauth's
+    view), before removing the app or seeing recovery codes. A wrong or blank code is 400;
+    too many tries 429.
+
+    Template: mfa/reauthenticate.html (allauth's context: form, redirect_field_value)
+    """
+    return _code_refused_if_wrong(_mfa_reauthenticate(request))
+
+
+def mfa_activate_totp(request: HttpRequest) -> HttpResponse:
+    """
+    /accounts/2fa/totp/activate/: set up an authenticator app by entering its first code
+    (allauth's view). A wrong or blank code is 400 and nothing is stored; too many tries 429.
+
+    Template: mfa/totp/activate_form.html (allauth's context: form, totp_svg_data_uri,
+    totp_url)
+    """
+    return _code_refused_if_wrong(_mfa_activate_totp(request))
 
 
 def create_account(request: HttpRequest) -> HttpResponse:

@@ -72,13 +72,79 @@ def test_setting_up_an_app_lets_the_coordinator_in(client):
 
 
 def test_a_wrong_app_code_does_not_turn_mfa_on(client):
-    """A wrong code is refused with a message and nothing is stored."""
+    """A wrong code is refused with 400 and a message, and nothing is stored."""
     member = MembershipFactory()
     client.force_login(member.person.user)
     client.get(reverse("mfa_activate_totp"))
     response = client.post(reverse("mfa_activate_totp"), {"code": "123456x"})
-    assert response.status_code == 200 and "govuk-error-summary" in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 400 and "govuk-error-summary" in html
+    assert "That code is not right. Enter the 6-digit code your authenticator app shows" in html
+    assert "recovery codes" not in html.split("govuk-error-summary", 1)[1].split("</div>", 1)[0]
     assert not Authenticator.objects.filter(user=member.person.user).exists()
+
+
+def _wrong(code: str) -> str:
+    return "000000" if code != "000000" else "111111"
+
+
+def _error_summary(response) -> str:
+    html = response.content.decode()
+    assert "govuk-error-summary" in html, html[:2000]
+    return html.split("govuk-error-summary", 1)[1].split("</ul>", 1)[0]
+
+
+@pytest.mark.parametrize("page", ["mfa_authenticate", "mfa_reauthenticate",
+                                  "mfa_activate_totp"])
+def test_a_wrong_or_blank_app_code_is_400_in_gov_uk_words(client, page):
+    """Every page that takes the app's code answers a wrong or blank code as the sign-in code
+    page does: 400, the error summary saying what to do; and too many tries with 429."""
+    member = MembershipFactory()
+    user = member.person.user
+    if page == "mfa_authenticate":
+        secret = add_totp(user)
+        response = request_code(client, user.email)
+        assert client.post(response.url, {"code": last_code()}).url == reverse(page)
+    elif page == "mfa_reauthenticate":
+        secret = add_totp(user)
+        client.force_login(user)
+    else:
+        client.force_login(user)
+        html = client.get(reverse(page)).content.decode()
+        secret = re.search(r'<code class="sp-code">([A-Z2-7]+)</code>', html).group(1)
+    url = reverse(page)
+    response = client.post(url, {"code": ""})
+    assert response.status_code == 400
+    assert "Enter the 6-digit code from your authenticator app" in _error_summary(response)
+    response = client.post(url, {"code": _wrong(totp_code(secret))})
+    assert response.status_code == 400
+    assert "That code is not right" in _error_summary(response)
+    for _try in range(5):
+        response = client.post(url, {"code": _wrong(totp_code(secret))})
+    assert response.status_code == 429
+    assert "Too many attempts. Wait a few minutes, then try again." in _error_summary(response)
+
+
+def test_the_right_app_code_after_a_wrong_one_still_works(client):
+    """A wrong code on the sign-in's app page does not end the attempt."""
+    user = MembershipFactory().person.user
+    secret = add_totp(user)
+    response = request_code(client, user.email)
+    client.post(response.url, {"code": last_code()})
+    assert client.post(reverse("mfa_authenticate"),
+                       {"code": _wrong(totp_code(secret))}).status_code == 400
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_a_wrong_app_code_on_a_welsh_page_is_400_in_welsh(client):
+    """The Welsh multi-factor pages are the same pages: 400 for a wrong code there too."""
+    member = MembershipFactory()
+    client.force_login(member.person.user)
+    client.get("/cy/accounts/2fa/totp/activate/")
+    response = client.post("/cy/accounts/2fa/totp/activate/", {"code": "000000"})
+    assert response.status_code == 400
+    assert 'lang="cy"' in response.content.decode()
 
 
 def test_signing_in_with_mfa_needs_the_app_code_after_the_email_code(client):
