@@ -6,6 +6,7 @@ Two guards in front of every view:
 - `CoordinatorMFAMiddleware` sends a signed-in coordinator (an active coordinator of any
   coalition, or a staff user, who may use the admin) who has not set up multi-factor
   authentication to set it up, from any page but those needed to do so or to leave.
+  (`mfa_missing` is the same rule for API tokens: `smartplace.api.auth` refuses them.)
 """
 
 from __future__ import annotations
@@ -51,6 +52,16 @@ def needs_mfa(user) -> bool:
                                      role=Membership.Role.COORDINATOR).exists()
 
 
+def mfa_missing(user) -> bool:
+    """
+    The user must use multi-factor authentication (SMARTPLACE_MFA_REQUIRED_FOR_COORDINATORS is
+    on and `needs_mfa`) and has no authenticator app yet: the web sends them to set one up,
+    and the API refuses their tokens.
+    """
+    return (settings.SMARTPLACE_MFA_REQUIRED_FOR_COORDINATORS and needs_mfa(user)
+            and not is_mfa_enabled(user))
+
+
 class CoordinatorMFAMiddleware:
     """Coordinators set up multi-factor authentication before using any other page."""
 
@@ -72,7 +83,7 @@ class CoordinatorMFAMiddleware:
         user = getattr(request, "user", None)
         if (settings.SMARTPLACE_MFA_REQUIRED_FOR_COORDINATORS and user is not None
                 and user.is_authenticated and not self._exempt(request.path)
-                and needs_mfa(user) and not is_mfa_enabled(user)):
+                and mfa_missing(user)):
             messages.warning(request, _(
                 "Coordinators must use an authenticator app as well as email to sign in. "
                 "Set one up to carry on."))

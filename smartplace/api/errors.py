@@ -5,8 +5,9 @@ Errors the API returns: always JSON, always with a status, a summary and what is
      "errors": [{"location": "query", "field": "colour", "message": "…", "code": "unknown"}]}
 
 Query, path and header problems are 400; a request body that breaks validation is 422; no
-token or a bad one 401; a token whose user may not do this 403; anything missing, or private
-to others, 404. `install_error_handlers` puts these on a `NinjaAPI`.
+token or a bad one 401 (also a good one whose user must use multi-factor authentication and
+has not set it up: `MFARequired`); a token whose user may not do this 403; anything missing,
+or private to others, 404. `install_error_handlers` puts these on a `NinjaAPI`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -39,6 +41,14 @@ class ErrorOut(Schema):
 #: Responses every operation may give, for the OpenAPI schema.
 READ_ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class MFARequired(AuthenticationError):
+    """
+    A valid token whose user must use multi-factor authentication and has not set it up
+    (`smartplace.accounts.middleware.mfa_missing`): 401 on every endpoint, as the web stops
+    them on every page until they have.
+    """
 
 
 class ApiError(Exception):
@@ -100,6 +110,24 @@ def install_error_handlers(api: NinjaAPI) -> None:
                              "message": _("Missing, unknown or revoked token"),
                              "code": "unauthorised"}])
         response["WWW-Authenticate"] = 'Bearer realm="smartplace"'
+        return response
+
+    @api.exception_handler(MFARequired)
+    def mfa_required(request, exc):
+        url = request.build_absolute_uri(reverse("mfa_activate_totp"))
+        response = respond(
+            request, 401,
+            _("This account must use multi-factor authentication and has not set it up. Sign "
+              "in on the web and set up an authenticator app at %(url)s, then use the token "
+              "again.") % {"url": url},
+            [{"location": "header", "field": "Authorization",
+              "message": _("Set up an authenticator app before using API tokens"),
+              "code": "mfa_required"}])
+        # RFC 9470: the token is good, the authentication behind it is not enough.
+        response["WWW-Authenticate"] = ('Bearer realm="smartplace", '
+                                        'error="insufficient_user_authentication", '
+                                        'error_description="Set up multi-factor '
+                                        'authentication first"')
         return response
 
     @api.exception_handler(HttpError)
