@@ -1,10 +1,11 @@
 """
 Invitations to join a coalition, and the audit history of other apps' models.
 
-The history of initiatives, evidence and frameworks is kept by django-simple-history. The
-historical models are registered here, with `app="smartplace.accounts"`, so their tables and
-migrations belong to this app and the apps whose models they record need no change. Ratings keep
-their own history (`rounds.RatingHistory`) and so do answers (`assessments.AnswerHistory`).
+The history of initiatives, evidence, frameworks, smart questions and support for them is kept
+by django-simple-history. The historical models are registered here, with
+`app="smartplace.accounts"`, so their tables and migrations belong to this app and the apps
+whose models they record need no change. Ratings keep their own history
+(`rounds.RatingHistory`) and so do answers (`assessments.AnswerHistory`).
 """
 
 from __future__ import annotations
@@ -17,12 +18,19 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from smartplace.frameworks.models import Domain, Framework, SmartQuestion, SubDomain
+from smartplace.frameworks.models import (
+    Domain,
+    Framework,
+    SmartQuestion,
+    SmartQuestionSupport,
+    SubDomain,
+)
 from smartplace.initiatives.models import Evidence, Initiative
 from smartplace.people.models import Membership
 
 #: The models whose changes the audit history records (docs/accounts.md).
-AUDITED = [Initiative, Evidence, Framework, Domain, SubDomain, SmartQuestion]
+AUDITED = [Initiative, Evidence, Framework, Domain, SubDomain, SmartQuestion,
+           SmartQuestionSupport]
 for _model in AUDITED:
     simple_history.register(_model, app="smartplace.accounts",
                             excluded_fields=["updated_at"]

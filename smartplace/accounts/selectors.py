@@ -26,6 +26,7 @@ from smartplace.frameworks.models import (
     FitnessLevel,
     Framework,
     SmartQuestion,
+    SmartQuestionSupport,
     SubDomain,
 )
 from smartplace.initiatives.models import Evidence, Initiative
@@ -42,10 +43,10 @@ def person_export(*, user: AbstractBaseUser) -> dict[str, Any]:
     """
     Everything smartplace holds about `user`, as plain JSON values: account, person and
     domains, memberships, initiatives they created or are named on, ratings with every value
-    they submitted, answers they gave, API tokens (names and dates, never secrets), sign-in
-    methods (verified addresses, provider accounts, authenticator types), invitations to their
-    address, reports of problems with the data sent from it, and the audit history of changes
-    they made.
+    they submitted, answers they gave, smart questions they proposed or support, API tokens
+    (names and dates, never secrets), sign-in methods (verified addresses, provider accounts,
+    authenticator types), invitations to their address, reports of problems with the data sent
+    from it, and the audit history of changes they made.
     """
     person = Person.objects.filter(user=user).prefetch_related("domains").first()
     data: dict[str, Any] = {
@@ -83,6 +84,7 @@ def person_export(*, user: AbstractBaseUser) -> dict[str, Any]:
             for r in DataProblemReport.objects.filter(email__iexact=user.email)
         ] if user.email else [],
         "person": None, "memberships": [], "initiatives": [], "ratings": [], "answers": [],
+        "smart_questions": [],
         "changes_made": _changes_by(user),
     }
     if person is None:
@@ -127,6 +129,15 @@ def person_export(*, user: AbstractBaseUser) -> dict[str, Any]:
         for r in Rating.objects.filter(person=person).select_related(
             "round__coalition", "subdomain").order_by("round_id", "subdomain_id")]
     data["answers"] = _answers_by(user)
+    supported = dict(person.question_supports.values_list("question_id", "created_at"))
+    questions = (SmartQuestion.objects.filter(Q(proposed_by=person) | Q(pk__in=supported))
+                 .select_related("domain__framework__coalition").order_by("pk"))
+    data["smart_questions"] = [
+        {"coalition": getattr(q.domain.framework.coalition, "slug", None),
+         "domain": q.domain.slug, "text": q.text, "status": q.status,
+         "proposed_by_you": q.proposed_by_id == person.pk,
+         "supported_on": _iso(supported.get(q.pk)), "created_at": _iso(q.created_at)}
+        for q in questions]
     return data
 
 
@@ -146,7 +157,8 @@ def _answers_by(user) -> list[dict]:
 
 def _changes_by(user) -> list[dict]:
     rows = []
-    for model in (Initiative, Evidence, Framework, Domain, SubDomain, SmartQuestion):
+    for model in (Initiative, Evidence, Framework, Domain, SubDomain, SmartQuestion,
+                  SmartQuestionSupport):
         for record in model.history.filter(history_user=user).order_by("history_date"):
             rows.append({"what": model._meta.model_name, "id": record.id,
                          "object": str(record)[:200], "change": record.history_type,
@@ -253,9 +265,10 @@ def _labelled(raw: dict[int, list[tuple]]) -> dict[int, list[Change]]:
 def audit_entries(*, coalition: Coalition, limit: int = 200) -> list[AuditEntry]:
     """
     The latest `limit` changes in `coalition`, newest first: its initiatives and their evidence,
-    its framework copy (framework, domains, sub-domains, smart questions), and fitness ratings
-    in its rounds, each with who made it and, for changes, each field's old and new value
-    (fields by name, linked records by name, a rating's level by the scale's name for it).
+    its framework copy (framework, domains, sub-domains, smart questions and support for them),
+    and fitness ratings in its rounds, each with who made it and, for changes, each field's old
+    and new value (fields by name, linked records by name, a rating's level by the scale's name
+    for it).
     Runs a fixed number of queries whatever the number of changes.
     """
     framework_id = coalition.framework_id
@@ -269,6 +282,8 @@ def audit_entries(*, coalition: Coalition, limit: int = 200) -> list[AuditEntry]
             framework_id=framework_id).values("pk"))),
         (SmartQuestion, Q(domain_id__in=Domain.objects.filter(
             framework_id=framework_id).values("pk"))),
+        (SmartQuestionSupport, Q(question_id__in=SmartQuestion.objects.filter(
+            domain__framework_id=framework_id).values("pk"))),
     ]
     entries: list[AuditEntry] = []
     user_ids = set()
@@ -294,6 +309,10 @@ def audit_entries(*, coalition: Coalition, limit: int = 200) -> list[AuditEntry]
     titles = dict(Initiative.objects.filter(pk__in={
         record.initiative_id for model, record in pending if model is Evidence}).values_list(
         "pk", "title"))
+    # Support for a smart question is named by its question.
+    titles.update({("question", pk): text for pk, text in SmartQuestion.objects.filter(pk__in={
+        record.question_id for model, record in pending if model is SmartQuestionSupport}
+    ).values_list("pk", "text")})
     for model, record in pending:
         entries.append(AuditEntry(
             when=record.history_date,
@@ -310,6 +329,8 @@ def _label(model, record, titles: dict[int, str]) -> str:
     """What a historical record is about, as its pages name it (not "… as of <date>")."""
     if model is Evidence:
         return _show(titles.get(record.initiative_id, record.initiative_id))
+    if model is SmartQuestionSupport:
+        return _show(titles.get(("question", record.question_id), record.question_id))
     if model is Framework:
         return _show(f"{record.name} ({record.version})")
     for name in ("title", "name", "text"):

@@ -12,7 +12,8 @@ from datetime import datetime
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from smartplace.coalitions.models import Coalition
-from smartplace.frameworks.models import Domain, SmartQuestion, SubDomain
+from smartplace.frameworks.models import Domain, SubDomain
+from smartplace.frameworks.selectors import smart_question_list_visible
 from smartplace.initiatives.models import Initiative
 from smartplace.initiatives.selectors import (
     initiative_ids_visible,
@@ -79,9 +80,9 @@ def domain_list_with_counts(*, coalition: Coalition, user) -> list[Domain]:
     The domains of the coalition's framework, in order, for the domain model grid.
 
     Each domain has `initiative_count` and `active_count` (initiatives serving any of its
-    sub-domains, each counted once), `question_list` (its smart questions) and
-    `subdomain_list` (annotated as in `subdomain_list_with_counts`). Three queries whatever the
-    size of the model; none when the coalition has no framework.
+    sub-domains, each counted once), `question_list` (its smart questions that `user` may see)
+    and `subdomain_list` (annotated as in `subdomain_list_with_counts`). Three queries whatever
+    the size of the model; none when the coalition has no framework.
     """
     if coalition.framework_id is None:
         return []
@@ -92,7 +93,7 @@ def domain_list_with_counts(*, coalition: Coalition, user) -> list[Domain]:
         active_count=Count(path, filter=Q(**{f"{path}__in": ids, f"{path}__status": ACTIVE}),
                            distinct=True),
     ).prefetch_related(
-        Prefetch("questions", queryset=SmartQuestion.objects.order_by("position", "id"),
+        Prefetch("questions", queryset=smart_question_list_visible(user=user),
                  to_attr="question_list"),
         Prefetch("subdomains", queryset=subdomain_list_with_counts(coalition=coalition,
                                                                    user=user),
@@ -102,13 +103,13 @@ def domain_list_with_counts(*, coalition: Coalition, user) -> list[Domain]:
 
 
 def domain_get(*, coalition: Coalition, slug: str) -> Domain:
-    """A domain of the coalition's framework, with its smart questions. Raises DoesNotExist."""
+    """
+    A domain of the coalition's framework. Raises DoesNotExist. (Its smart questions, as a
+    person may see them: `frameworks.selectors.smart_question_list_for_domain`.)
+    """
     if coalition.framework_id is None:
         raise Domain.DoesNotExist
-    return Domain.objects.prefetch_related(
-        Prefetch("questions", queryset=SmartQuestion.objects.order_by("position", "id"),
-                 to_attr="question_list"),
-    ).get(framework_id=coalition.framework_id, slug=slug)
+    return Domain.objects.get(framework_id=coalition.framework_id, slug=slug)
 
 
 def subdomain_get(*, domain: Domain, slug: str) -> SubDomain:

@@ -23,7 +23,9 @@ from smartplace.coalitions.selectors import (
     subdomain_list_with_counts,
 )
 from smartplace.core.formats import Dataset, paginate, respond
-from smartplace.frameworks.models import Domain, SubDomain
+from smartplace.frameworks.forms import QuestionProposeForm
+from smartplace.frameworks.models import Domain, SmartQuestion, SubDomain
+from smartplace.frameworks.selectors import smart_question_list_for_domain
 from smartplace.initiatives.selectors import (
     INITIATIVE_COLUMNS,
     initiative_last_updated,
@@ -157,20 +159,57 @@ def _domain_or_404(coalition, slug: str) -> Domain:
         raise Http404(_("This coalition has no domain at this address.")) from error
 
 
+def _question_context(request: HttpRequest, coalition, domain: Domain,
+                      questions: list[SmartQuestion]) -> dict:
+    """
+    The domain page's smart questions, in three lists, and what the user may do with them.
+
+    Whether the user may support or decide is the same for every proposed question of one
+    domain (the rules look at the coalition, the domain and the status), so it is asked once,
+    of the first: the page runs the same queries however many questions there are.
+    """
+    domain.framework = coalition.framework
+    if coalition.framework is not None:
+        coalition.framework.coalition = coalition
+    for question in questions:
+        question.domain = domain
+    proposed = [q for q in questions if q.status == SmartQuestion.Status.PROPOSED]
+    user = request.user
+    can_propose = user.has_perm("frameworks.propose_question", coalition)
+    return {
+        "agreed_questions": [q for q in questions if q.status in (
+            SmartQuestion.Status.AGREED, SmartQuestion.Status.EXAMPLE)],
+        "proposed_questions": proposed,
+        "declined_questions": [q for q in questions
+                               if q.status == SmartQuestion.Status.DECLINED],
+        "can_propose": can_propose,
+        "can_support": bool(proposed) and user.has_perm("frameworks.support_question",
+                                                        proposed[0]),
+        "can_decide": bool(proposed) and user.has_perm("frameworks.agree_question", proposed[0]),
+        "form": QuestionProposeForm() if can_propose else None,
+    }
+
+
 def domain_detail(
     request: HttpRequest, fmt: str = "html", *, slug: str, domain: str
 ) -> HttpResponse:
     """
-    One domain of a coalition's model: its smart questions, sub-domains with counts, the
-    initiatives serving it and the organisations involved in them.
+    One domain of a coalition's model: its smart questions (agreed, proposed with their
+    supporters, and for members the declined ones), with the forms to propose, support, agree
+    and decline them; sub-domains with counts, the initiatives serving it and the
+    organisations involved in them.
 
     Template: coalitions/domain_detail.html
-    Context: coalition, domain, subdomains, page, initiatives, organisations, breadcrumbs
+    Context: coalition, domain, agreed_questions, proposed_questions, declined_questions,
+    can_propose, can_support, can_decide, form (to propose; None for non-members),
+    subdomains, page, initiatives, organisations, breadcrumbs
     Formats: .json, .csv (one row per initiative serving the domain; the JSON also has the
-    smart questions, sub-domains and organisations)
+    smart questions the caller may see, with their numbers of supporters, the sub-domains and
+    organisations)
     """
     coalition = coalition_or_404(slug)
     domain_obj = _domain_or_404(coalition, domain)
+    questions = smart_question_list_for_domain(domain=domain_obj, user=request.user)
     subdomains = list(subdomain_list_with_counts(coalition=coalition, user=request.user,
                                                  domain=domain_obj))
     initiatives = initiative_list_for_domain(coalition=coalition, user=request.user,
@@ -185,6 +224,8 @@ def domain_detail(
         "initiatives": rows,
         "organisations": organisations,
     }
+    if fmt == "html":
+        context.update(_question_context(request, coalition, domain_obj, questions))
 
     def dataset() -> Dataset:
         return Dataset(
@@ -197,8 +238,9 @@ def domain_detail(
             extra={
                 "domain": {"slug": domain_obj.slug, "name": domain_obj.name,
                            "description": domain_obj.description},
-                "smart_questions": [{"text": q.text, "status": q.status}
-                                    for q in domain_obj.question_list],
+                "smart_questions": [{"id": q.pk, "text": q.text, "status": q.status,
+                                     "supporters": q.supporter_count}
+                                    for q in questions],
                 "subdomains": [{"slug": s.slug, "name": s.name,
                                 "initiatives": s.initiative_count,
                                 "active_initiatives": s.active_count} for s in subdomains],

@@ -7,6 +7,7 @@ the `localised(obj, "name")` template helper, falling back to English.
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from smartplace.core.models import TimeStampedModel
@@ -149,11 +150,19 @@ class SubDomain(models.Model):
 
 
 class SmartQuestion(TimeStampedModel):
-    """A challenge question for a domain ("How do we get more start-ups to scale up?")."""
+    """
+    A challenge question for a domain ("How do we get more start-ups to scale up?").
+
+    Proposed by a member (`proposed_by`; empty for questions from framework files), supported
+    by others (`SmartQuestionSupport`), then agreed or declined by the domain's lead or a
+    coordinator (`decided_by`, `decided_at`). Declined questions are kept, and shown only to
+    the coalition's members (`selectors.smart_question_visible`); docs/frameworks.md.
+    """
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
         AGREED = "agreed", _("Agreed by the domain group")
+        DECLINED = "declined", _("Declined")
         EXAMPLE = "example", _("Example")
 
     domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="questions")
@@ -162,6 +171,19 @@ class SmartQuestion(TimeStampedModel):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.PROPOSED)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    proposed_by = models.ForeignKey(
+        "people.Person", verbose_name=_("proposed by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="proposed_questions",
+    )
+    decided_by = models.ForeignKey(
+        "people.Person", verbose_name=_("agreed or declined by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="decided_questions",
+    )
+    decided_at = models.DateTimeField(_("agreed or declined"), null=True, blank=True)
+    supporters = models.ManyToManyField(
+        "people.Person", through="SmartQuestionSupport", blank=True,
+        related_name="supported_questions", verbose_name=_("supporters"),
+    )
 
     class Meta:
         ordering = ["domain", "position", "id"]
@@ -170,3 +192,25 @@ class SmartQuestion(TimeStampedModel):
 
     def __str__(self):
         return self.text
+
+
+class SmartQuestionSupport(models.Model):
+    """One person's support for a proposed smart question (at most one each)."""
+
+    question = models.ForeignKey(SmartQuestion, on_delete=models.CASCADE, related_name="supports",
+                                 verbose_name=_("smart question"))
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE,
+                               related_name="question_supports", verbose_name=_("supporter"))
+    created_at = models.DateTimeField(_("supported"), default=timezone.now)
+
+    class Meta:
+        ordering = ["question", "created_at", "id"]
+        verbose_name = _("support for a smart question")
+        verbose_name_plural = _("support for smart questions")
+        constraints = [
+            models.UniqueConstraint(fields=["question", "person"],
+                                    name="one_support_per_person_and_question"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} supports {self.question}"

@@ -5,10 +5,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from smartplace.coalitions.models import Coalition
-from smartplace.frameworks.models import Domain, FitnessLevel, Framework, SmartQuestion, SubDomain
+from smartplace.frameworks.models import (
+    Domain,
+    FitnessLevel,
+    Framework,
+    SmartQuestion,
+    SmartQuestionSupport,
+    SubDomain,
+)
+from smartplace.people.models import Membership, Person, name_shown
 
 # The file format that `framework_tree_data` writes and `services.framework_load` reads.
 FORMAT = "smartplace-framework/1"
@@ -35,22 +43,58 @@ def framework_list_shared() -> QuerySet[Framework]:
     )
 
 
-def framework_with_tree(queryset: QuerySet[Framework] | None = None) -> QuerySet[Framework]:
-    """Frameworks with their levels, domains, sub-domains and questions prefetched, in order."""
+def smart_question_visible(*, user) -> Q:
+    """
+    A filter on SmartQuestion: the questions `user` may see. The one rule for every page, twin,
+    API response and download (the same as the `frameworks.view_question` permission): every
+    question that has not been declined; declined ones only for active members of the coalition
+    that owns the framework, and for superusers. Anonymous callers and open data get the first
+    part only.
+    """
+    public = ~Q(status=SmartQuestion.Status.DECLINED)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return public
+    if user.is_superuser:
+        return Q()
+    memberships = Membership.objects.filter(person__user=user, status=Membership.Status.ACTIVE)
+    return public | Q(domain__framework__coalition_id__in=memberships.values("coalition_id"))
+
+
+def smart_question_list_visible(*, user) -> QuerySet[SmartQuestion]:
+    """The smart questions `user` may see (`smart_question_visible`), in their domain's order."""
+    return SmartQuestion.objects.filter(smart_question_visible(user=user)).order_by(
+        "position", "id")
+
+
+def framework_with_tree(queryset: QuerySet[Framework] | None = None, *,
+                        questions: QuerySet[SmartQuestion] | None = None
+                        ) -> QuerySet[Framework]:
+    """
+    Frameworks with their levels, domains, sub-domains and questions prefetched, in order.
+
+    `questions` limits the questions (for people and callers: `smart_question_list_visible`);
+    without it, every question is there (exports of the whole framework).
+    """
     queryset = Framework.objects.all() if queryset is None else queryset
+    questions = (SmartQuestion.objects.order_by("position", "id") if questions is None
+                 else questions.order_by("position", "id"))
     return queryset.prefetch_related(
         Prefetch("levels", queryset=FitnessLevel.objects.order_by("position")),
         Prefetch("domains", queryset=Domain.objects.order_by("position", "name").prefetch_related(
             Prefetch("subdomains", queryset=SubDomain.objects.order_by("position", "name")),
-            Prefetch("questions", queryset=SmartQuestion.objects.order_by("position", "id")),
+            Prefetch("questions", queryset=questions),
         )),
     )
 
 
 def framework_get_shared(*, slug: str, version: str) -> Framework | None:
-    """The shared (not coalition-owned) framework with this slug and version, tree prefetched."""
+    """
+    The shared (not coalition-owned) framework with this slug and version, tree prefetched,
+    with the questions anyone may see (no declined ones: a shared framework has no members).
+    """
     return framework_with_tree(
-        Framework.objects.filter(coalition__isnull=True, slug=slug, version=version)
+        Framework.objects.filter(coalition__isnull=True, slug=slug, version=version),
+        questions=smart_question_list_visible(user=None),
     ).first()
 
 
@@ -180,3 +224,34 @@ def framework_subdomain_rows(*, framework: Framework) -> list[dict[str, Any]]:
                          "subdomain_description": sub.description,
                          "subdomain_illustrative": sub.is_illustrative})
     return rows
+
+
+def smart_question_list_for_domain(*, domain: Domain, user) -> list[SmartQuestion]:
+    """
+    The smart questions of `domain` that `user` may see, in order, for the domain page.
+
+    Each has `supporter_count` (everyone who supports it), `supporter_list` (the supports of
+    people whose names `user` may see, oldest first, each with `supporter_name`),
+    `proposer_name` (None when `user` may not see it), `supported_by_me` and `is_mine` (`user`
+    proposed it). Names come through the people gate (`people.models.name_shown`). Two
+    queries whatever the number of questions and supporters.
+    """
+    signed_in = user is not None and user.is_authenticated
+    if signed_in:
+        mine = SmartQuestionSupport.objects.filter(question=OuterRef("pk"), person__user=user)
+        own = Person.objects.filter(pk=OuterRef("proposed_by_id"), user=user)
+    else:
+        mine = SmartQuestionSupport.objects.none()
+        own = Person.objects.none()
+    named = (SmartQuestionSupport.objects.annotate(supporter_name=name_shown("person", user=user))
+             .filter(supporter_name__isnull=False).order_by("created_at", "id"))
+    return list(
+        smart_question_list_visible(user=user).filter(domain=domain)
+        .annotate(
+            supporter_count=Count("supports", distinct=True),
+            supported_by_me=Exists(mine),
+            is_mine=Exists(own),
+            proposer_name=name_shown("proposed_by", user=user),
+        )
+        .prefetch_related(Prefetch("supports", queryset=named, to_attr="supporter_list"))
+    )

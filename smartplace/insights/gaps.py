@@ -230,7 +230,9 @@ def gaps_for_coalition(*, coalition: Coalition, user, rule: GapRule = RULE) -> G
             initiative__in=list(active_ids)).values_list(
             "initiative_id", "organisation_id", "organisation__sector"):
         partners[initiative].append((organisation, sector))
+    # Declined questions are not the domain's challenges: nothing is a gap for want of them.
     questions = list(SmartQuestion.objects.filter(domain__framework_id=coalition.framework_id)
+                     .exclude(status=SmartQuestion.Status.DECLINED)
                      .annotate(answered=Count("answers", filter=Q(
                          answers__initiative__in=visible)))
                      .values_list("domain_id", "answered"))

@@ -2,11 +2,12 @@
 The whole site's public data as one SQLite database, built with the standard library.
 
 Only what anyone may see: public initiatives (and only their links), organisations, places,
-coalitions, frameworks, people who consented to a public profile with their active
-memberships, the assessment cycles whose results are public, and for those published with
-organisations named their results, section scores and answers (the rows of their data
-packages). Never private initiatives, never anyone without consent, never email addresses,
-never an unpublished or private cycle, nothing per organisation of an anonymised one.
+coalitions, frameworks, smart questions (never declined ones), people who consented to a
+public profile with their active memberships, the assessment cycles whose results are public,
+and for those published with organisations named their results, section scores and answers
+(the rows of their data packages). Never private initiatives, never anyone without consent,
+never email addresses, never an unpublished or private cycle, nothing per organisation of an
+anonymised one.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from django.db.models import Count
+
 from smartplace.assessments.selectors import cycle_public_list
 from smartplace.coalitions.models import Coalition
 from smartplace.core.formats import plain
 from smartplace.frameworks.models import Domain, Framework, SubDomain
+from smartplace.frameworks.selectors import smart_question_list_visible
 from smartplace.initiatives.models import Initiative
 from smartplace.initiatives.selectors import (
     INITIATIVE_COLUMNS,
@@ -113,6 +117,14 @@ def site_sqlite_write(*, path: Path | str, absolute: Callable[[str], str]) -> di
                     "id", "domain_id", "slug", "name", "description", "position",
                     "is_illustrative").iterator(chunk_size=CHUNK)),
             primary_key=["id"], integers=["position", "illustrative"])
+        counts["smart_questions"] = _write(db, "smart_questions", [
+            "id", "domain_id", "text", "status", "position", "supporters"], ({
+                **row, "supporters": row.pop("supporter_count")}
+                for row in smart_question_list_visible(user=None)
+                .annotate(supporter_count=Count("supports")).order_by("pk")
+                .values("id", "domain_id", "text", "status", "position", "supporter_count")
+                .iterator(chunk_size=CHUNK)),
+            primary_key=["id"], integers=["position", "supporters"])
         counts["organisations"] = _write(db, "organisations", [
             "slug", "name", "sector", "website", "place_code", "gss_code",
             "companies_house_number", "charity_number", "url"], ({

@@ -2,9 +2,10 @@
 Who may open, close, follow and rate fitness assessment rounds (django-rules predicates).
 
 Imported at start-up by `rules.apps.AutodiscoverRulesConfig`. `rounds.add_round` takes the
-coalition; the others take the round. Active superusers pass every check (Django's
-`User.has_perm`), but only a person with an active membership can actually rate: the rating
-service checks eligibility itself. The table in docs/rounds.md lists them and
+coalition; the others take the round. Coordinators and the steering group see an open round's
+provisional figures. Active superusers pass every check (Django's `User.has_perm`), but only a
+person with an active membership can actually rate: the rating service checks eligibility
+itself. The table in docs/rounds.md lists them and
 `smartplace/rounds/tests/test_rules.py` keeps it and these rules in step.
 """
 
@@ -45,6 +46,17 @@ def is_coordinator_of_its_coalition(user, round_) -> bool:
 
 
 @rules.predicate
+def is_steering_group_of_its_coalition(user, round_) -> bool:
+    """The user is an active member of the round's coalition with the role "steering group"."""
+    if round_ is None or not _signed_in(user):
+        return False
+    return Membership.objects.filter(
+        person__user=user, coalition_id=round_.coalition_id, status=Membership.Status.ACTIVE,
+        role=Membership.Role.STEERING,
+    ).exists()
+
+
+@rules.predicate
 def is_member_of_its_coalition(user, round_) -> bool:
     """The user is an active member of the round's coalition."""
     return round_ is not None and is_active_member(user, round_.coalition)
@@ -61,5 +73,7 @@ def is_eligible_rater(user, round_) -> bool:
 
 rules.add_perm("rounds.add_round", is_coordinator)
 rules.add_perm("rounds.close_round", is_coordinator_of_its_coalition)
-rules.add_perm("rounds.view_provisional_results", is_coordinator_of_its_coalition)
+# The steering group sees the consolidated picture while a round is open, as coordinators do.
+rules.add_perm("rounds.view_provisional_results",
+               is_coordinator_of_its_coalition | is_steering_group_of_its_coalition)
 rules.add_perm("rounds.rate_round", is_eligible_rater)

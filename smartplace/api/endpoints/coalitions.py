@@ -17,7 +17,11 @@ from smartplace.coalitions.selectors import (
     coalition_list_with_counts,
     organisation_list_for_coalition,
 )
-from smartplace.frameworks.selectors import framework_tree_data, framework_with_tree
+from smartplace.frameworks.selectors import (
+    framework_tree_data,
+    framework_with_tree,
+    smart_question_list_visible,
+)
 from smartplace.initiatives.selectors import initiative_ids_visible
 
 router = Router(tags=["coalitions"])
@@ -104,13 +108,17 @@ def coalition_get(request, slug: str = slug_path("The coalition's slug")):
 @router.get("/coalitions/{slug}/framework", response={200: FrameworkOut, **READ_ERRORS},
             operation_id="coalition_framework_get", summary="Get a coalition's framework")
 def coalition_framework(request, slug: str = slug_path("The coalition's slug")):
-    """The coalition's own domain model: levels, domains, sub-domains and smart questions."""
-    api_user(request)
+    """
+    The coalition's own domain model: levels, domains, sub-domains and smart questions (the
+    declined ones only for its members).
+    """
+    user = api_user(request)
     check_query(request, ())
     coalition = coalition_or_404(slug)
     if coalition.framework_id is None:
         raise Http404(_("This coalition has no framework yet."))
-    framework = framework_with_tree().get(pk=coalition.framework_id)
+    framework = framework_with_tree(questions=smart_question_list_visible(user=user)).get(
+        pk=coalition.framework_id)
     return framework_tree_data(framework=framework)
 
 

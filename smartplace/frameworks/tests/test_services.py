@@ -66,7 +66,8 @@ def test_every_problem_is_reported_with_its_path(borsetshire):
         "levels[1].slug: 'Very High' is not allowed here",
         "domains[0]: unknown field 'descripton'",
         "domains[0].name: must be text, not a number",
-        "domains[0].questions[0].status: 'maybe' is not one of proposed, agreed, example",
+        "domains[0].questions[0].status: 'maybe' is not one of proposed, agreed, declined, "
+        "example",
         "domains[0].subdomains[1].illustrative: must be true or false, not text",
         "domains[1].slug: the slug 'farming' is already used by domains[0].slug",
     ]

@@ -7,7 +7,8 @@ from django.contrib.auth.models import AnonymousUser
 
 from smartplace.coalitions.tests.factories import CoalitionFactory
 from smartplace.core.models import Visibility
-from smartplace.frameworks.tests.factories import DomainFactory
+from smartplace.frameworks.models import SmartQuestion
+from smartplace.frameworks.tests.factories import DomainFactory, SmartQuestionFactory
 from smartplace.initiatives.rules import is_member_of_its_coalition
 from smartplace.initiatives.tests.factories import InitiativeFactory
 from smartplace.people.models import Membership
@@ -54,7 +55,8 @@ def world(db):
     ambridge = CoalitionFactory(name="Ambridge Digital Coalition")
     borchester = CoalitionFactory(name="Borchester Digital Coalition")
     lead = MembershipFactory(coalition=ambridge, role=Membership.Role.DOMAIN_LEAD)
-    lead.lead_domains.add(DomainFactory(framework=ambridge.framework))
+    led, other_domain = (DomainFactory(framework=ambridge.framework) for _n in range(2))
+    lead.lead_domains.add(led)
     members = {
         "requested": RequestedMembershipFactory(coalition=ambridge),
         "member": MembershipFactory(coalition=ambridge),
@@ -77,6 +79,11 @@ def world(db):
                                            person__public_profile=True).person,
         "private person": MembershipFactory(coalition=ambridge).person,
         "applicant": RequestedMembershipFactory(coalition=ambridge).person,
+        "question in the led domain": SmartQuestionFactory(domain=led),
+        "question in another domain": SmartQuestionFactory(domain=other_domain),
+        "agreed question": SmartQuestionFactory(domain=led, status=SmartQuestion.Status.AGREED),
+        "declined question": SmartQuestionFactory(domain=led,
+                                                  status=SmartQuestion.Status.DECLINED),
     }
     own = {name: m for name, m in members.items()}
     persons = {name: getattr(user, "person", None) if user.is_authenticated else None
@@ -93,7 +100,8 @@ def test_the_table_has_every_actor_and_permission():
     permissions = {row[0] for row in ROWS}
     assert {"initiatives.add_initiative", "initiatives.change_initiative",
             "initiatives.view_initiative", "coalitions.manage_membership",
-            "people.view_private"} <= permissions
+            "people.view_private", "frameworks.view_question", "frameworks.propose_question",
+            "frameworks.support_question", "frameworks.agree_question"} <= permissions
 
 
 @pytest.mark.parametrize(("permission", "obj", "expected"), ROWS,

@@ -1,7 +1,7 @@
 """
 A coalition's data package: its public initiatives, the organisations working on them, and its
 domain model, with the links between them. Only what anyone may see: public initiatives,
-counts of public initiatives, no people.
+counts of public initiatives, smart questions that are not declined, no people.
 """
 
 from __future__ import annotations
@@ -10,13 +10,14 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from smartplace.coalitions.models import Coalition
 from smartplace.coalitions.selectors import organisation_list_for_coalition
 from smartplace.frameworks.models import Domain, SubDomain
+from smartplace.frameworks.selectors import smart_question_list_visible
 from smartplace.initiatives.models import Initiative
 from smartplace.initiatives.selectors import (
     INITIATIVE_COLUMNS,
@@ -145,7 +146,9 @@ def coalition_package(*, coalition: Coalition, absolute: Callable[[str], str], v
         domains = Domain.objects.filter(
             Q(framework_id=coalition.framework_id)
             | Q(pk__in=SubDomain.objects.filter(_subdomain_ids(coalition)).values("domain_id"))
-        ).prefetch_related("questions").order_by("position", "name", "pk")
+        ).prefetch_related(Prefetch(
+            "questions", queryset=smart_question_list_visible(user=AnonymousUser()))
+        ).order_by("position", "name", "pk")
         for d in domains:
             yield {"id": d.pk, "slug": d.slug, "name": d.name, "description": d.description,
                    "group": d.group, "position": d.position,
@@ -215,7 +218,8 @@ def coalition_package(*, coalition: Coalition, absolute: Callable[[str], str], v
             Column("description", "string", "Description."),
             Column("group", "string", "Group of domains, if any."),
             Column("position", "integer", "Order in the model."),
-            Column("smart_questions", "string", "Its challenge questions.", is_list=True),
+            Column("smart_questions", "string", "Its challenge questions: agreed, example and "
+                   "proposed ones (never declined ones).", is_list=True),
         ], domain_rows, primary_key=["id"]),
     ]
     return Package(

@@ -130,6 +130,34 @@ def test_coordinators_see_provisional_figures_of_an_open_round(client, world):
     assert "Provisional figures" in page
 
 
+def test_the_steering_group_sees_provisional_figures_and_no_individual_rating(client, world):
+    """The steering group sees an open round's provisional figures as coordinators do: items
+    below the minimum stay hidden, no reason or rater is named, the twins hold no figures;
+    members and domain leads see none of it."""
+    round_ = world.round(min_raters=3)
+    for level in (1, 2, 2):
+        _rate(world, round_, {world.skills: level})
+    _rate(world, round_, {world.housing: 4}, reason="Only I know this", share=True,
+          public=True, name="Lonely Lynda")
+    steering = world.member(role="steering", domains=[])
+    others = [world.member(), world.member(role="domain_lead")]
+    others[1].lead_domains.add(world.economy)
+    for membership in others:
+        client.force_login(membership.person.user)
+        assert "Provisional" not in client.get(round_.get_absolute_url()).content.decode()
+    client.force_login(steering.person.user)
+    page = client.get(round_.get_absolute_url()).content.decode()
+    assert "Provisional figures, shown only to coordinators and the steering group" in page
+    assert "2. Developing" in page  # the median of skills
+    assert "Not published:" in page  # housing: one rater
+    assert "Only I know this" not in page and "Lonely Lynda" not in page
+    document = client.get(_url("round_detail", round_).rstrip("/") + ".json").json()
+    assert document["published"] is False and "items" not in document
+    table = b"".join(client.get(_url("round_detail", round_).rstrip("/") + ".csv")
+                     .streaming_content).decode()
+    assert "Developing" not in table and "median" not in table
+
+
 def test_perception_flags_compare_medians_with_active_public_initiatives(client, world):
     """A sub-domain rated Thriving with no active initiative is flagged; private initiatives
     do not count."""

@@ -56,6 +56,8 @@ def people(db):
         "member": MembershipFactory(coalition=ambridge, person__domains=[economy]).person.user,
         "member (other domains)": MembershipFactory(coalition=ambridge,
                                                     person__domains=[other]).person.user,
+        "steering group": MembershipFactory(coalition=ambridge, role=Membership.Role.STEERING,
+                                            person__domains=[economy]).person.user,
         "left": MembershipFactory(coalition=ambridge, status=Membership.Status.LEFT,
                                   person__domains=[economy]).person.user,
         "coordinator": CoordinatorFactory(coalition=ambridge).person.user,
