@@ -34,7 +34,8 @@ NEEDS_SIGN_IN = {
     "accounts:data_download", "accounts:erase", "accounts:invite", "accounts:audit",
     "people:account", "people:membership_requests",
     "coalitions:initiative_create", "coalitions:initiative_edit", "coalitions:join",
-    "coalitions:leave",
+    "coalitions:leave", "coalitions:question_propose", "coalitions:question_support",
+    "coalitions:question_decide",
     "rounds:round_create", "rounds:round_close", "rounds:rate_start", "rounds:rate_check",
     "rounds:rate_done", "rounds:rate_domain",
     "assessments:yours", "assessments:progress", "assessments:publish",
@@ -118,8 +119,9 @@ def contexts(world: w.World) -> dict[str, list[tuple[dict[str, str], bool]]]:
     last_domain = c.framework.domains.order_by("-position").first()
     base = {"slug": c.slug, "domain": domain.slug, "subdomain": subdomain.slug,
             "initiative": world.public_initiative.slug, "round": world.closed_round.slug,
-            "kind": "outcome", "pk": "1"}
+            "kind": "outcome", "pk": "1", "question": str(world.proposed_question.pk)}
     coalitions = [(base, False),
+                  ({**base, "question": str(world.declined_question.pk)}, True),
                   ({**base, "initiative": world.private_initiative.slug}, True),
                   ({**base, "round": world.open_round.slug}, False),
                   ({**base, "domain": last_domain.slug,

@@ -107,8 +107,10 @@ def test_public_controls_are_found(world):
     """The crawl reaches real content: the public initiative and consenting person appear."""
     client = Client()
     seen = {control: [] for control in w.CONTROLS}
+    domain = world.proposed_question.domain.slug
     for path in [f"/coalitions/{world.coalition.slug}/initiatives/",
                  f"/coalitions/{world.coalition.slug}/people/",
+                 f"/coalitions/{world.coalition.slug}/domains/{domain}/",
                  f"/coalitions/{world.coalition.slug}/initiatives.csv",
                  "/data/smartplace.sqlite"]:
         text = crawl.body_text(client.get(path)).upper()
@@ -116,6 +118,8 @@ def test_public_controls_are_found(world):
             if control in text:
                 seen[control].append(path)
     assert seen[w.PUBLIC_INITIATIVE_TITLE] and seen[w.PUBLIC_PERSON_NAME], seen
+    assert f"/coalitions/{world.coalition.slug}/domains/{domain}/" in seen[w.PUBLIC_QUESTION]
+    assert "/data/smartplace.sqlite" in seen[w.PUBLIC_QUESTION]
 
 
 @pytest.mark.django_db
@@ -153,6 +157,25 @@ def test_removing_the_people_gate_is_caught(world, monkeypatch):
             f"/coalitions/{c}/initiatives/{i}.json", f"/coalitions/{c}/network/",
             f"/coalitions/{c}/rounds/{r}/", f"/api/v1/coalitions/{c}/rounds/{r}",
             "/data/smartplace.sqlite"} <= named, sorted(named)
+
+
+@pytest.mark.django_db
+def test_removing_the_smart_question_gate_is_caught(world, monkeypatch):
+    """With every smart question counted as visible to all, the crawl of the domain pages, the
+    API and the downloads finds the declined one (which only members may see)."""
+    from django.db.models import Q
+
+    from smartplace.frameworks import selectors
+
+    monkeypatch.setattr(selectors, "smart_question_visible", lambda *, user: Q())
+    found, _requested, _problems = _crawl(
+        Client(), world, only=lambda r: r.route.startswith((
+            "coalitions/<slug:slug>/domains", "api/v1/coalitions", "data/")))
+    where = {url for url, markers in found.items() if w.DECLINED_QUESTION in markers}
+    domain = world.declined_question.domain.slug
+    assert {f"/coalitions/{world.coalition.slug}/domains/{domain}/",
+            f"/api/v1/coalitions/{world.coalition.slug}/framework",
+            "/data/smartplace.sqlite"} <= where, _describe(found)
 
 
 @pytest.mark.django_db

@@ -32,6 +32,7 @@ DRAFT_EVIDENCE = "SENTINEL-DRAFT-EVIDENCE-QUOTE-Q7X"
 DRAFT_ANSWER = "SENTINEL-DRAFT-ANSWER-TEXT-Q7X"
 REVIEWER_NOTE = "SENTINEL-REVIEWER-NOTE-Q7X"
 INVITATION_MESSAGE = "SENTINEL-INVITATION-MESSAGE-Q7X"
+DECLINED_QUESTION = "SENTINEL-DECLINED-QUESTION-Q7X"
 
 MARKERS = [value.upper() for name, value in dict(globals()).items()
            if name.isupper() and isinstance(value, str) and "SENTINEL" in value.upper()]
@@ -39,7 +40,8 @@ MARKERS = [value.upper() for name, value in dict(globals()).items()
 #: Public controls: each must be found by the crawl, or the crawl proves nothing.
 PUBLIC_INITIATIVE_TITLE = "PUBLICCONTROL-INITIATIVE-Q7X"
 PUBLIC_PERSON_NAME = "PUBLICCONTROL-PERSON-Q7X"
-CONTROLS = [PUBLIC_INITIATIVE_TITLE, PUBLIC_PERSON_NAME]
+PUBLIC_QUESTION = "PUBLICCONTROL-QUESTION-Q7X"
+CONTROLS = [PUBLIC_INITIATIVE_TITLE, PUBLIC_PERSON_NAME, PUBLIC_QUESTION]
 
 PRIVATE_INITIATIVE_SLUG = "hidden-scheme-q7x"
 UNPUBLISHED_CYCLE_SLUG = "hidden-cycle-open-q7x"
@@ -61,6 +63,8 @@ class World:
     invitation_token: str = ""  # the secret of a pending invitation (its page is for its holder)
     cycles: list = field(default_factory=list)
     sentinel_cycles: list = field(default_factory=list)
+    proposed_question: object = None  # public, supported by the unconsented member
+    declined_question: object = None  # members only
 
 
 def build_world() -> World:
@@ -100,6 +104,20 @@ def build_world() -> World:
     consenting = PersonFactory(name=PUBLIC_PERSON_NAME, public_profile=True)
     Membership.objects.create(person=consenting, coalition=coalition, status="active",
                               joined_on=datetime.date(2024, 1, 1))
+
+    # Smart questions: a public proposal the unconsented member supports, one they proposed,
+    # and a declined one (members only).
+    from smartplace.frameworks.models import SmartQuestion
+    from smartplace.frameworks.services import smart_question_propose, smart_question_support
+
+    proposed_question = smart_question_propose(domain=subdomain.domain, user=consenting.user,
+                                               text=PUBLIC_QUESTION)
+    smart_question_support(question=proposed_question, user=member_user)
+    smart_question_propose(domain=subdomain.domain, user=member_user,
+                           text="A public question proposed by an unconsented member Q7X?")
+    declined_question = SmartQuestion.objects.create(
+        domain=subdomain.domain, text=DECLINED_QUESTION, status="declined", proposed_by=member,
+        position=99)
 
     public = Initiative.objects.create(
         coalition=coalition, slug="public-control-q7x", title=PUBLIC_INITIATIVE_TITLE,
@@ -181,7 +199,8 @@ def build_world() -> World:
                  closed_round=closed, open_round=opened, member_user=member_user,
                  outsider_user=outsider_user, token_pk=token.pk,
                  invitation_token=sent.url.rstrip("/").rsplit("/", 1)[-1], cycles=list(cycles),
-                 sentinel_cycles=sentinel_cycles)
+                 sentinel_cycles=sentinel_cycles, proposed_question=proposed_question,
+                 declined_question=declined_question)
 
 
 def group_slugs(cycle) -> list[str]:
