@@ -9,6 +9,7 @@ organisations) use `initiative_ids_visible()` for the same rule.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from smartplace.coalitions.models import Coalition
 from smartplace.core.models import Visibility
@@ -35,6 +37,9 @@ INITIATIVE_COLUMNS = [
     "lead_organisation", "lead_organisation_sector", "partners", "subdomains", "visibility",
     "updated_at", "capital_cost", "annual_cost", "annual_savings", "emission_savings_tco2e",
 ]
+#: Evidence figures in every initiative row (None when no evidence is recorded).
+EVIDENCE_FIELDS = ("capital_cost", "annual_cost", "annual_savings", "emission_savings_tco2e",
+                   "lifetime_years", "funding_source")
 #: Extra columns of one initiative's own page.
 INITIATIVE_DETAIL_COLUMNS = [
     *INITIATIVE_COLUMNS, "coalition", "lifetime_years", "funding_source", "people", "links",
@@ -245,24 +250,79 @@ def initiative_row(initiative: Initiative, *, absolute: Callable[[str], str]) ->
         "updated_at": initiative.updated_at,
         "coalition": initiative.coalition.slug,
     }
-    for name in ["capital_cost", "annual_cost", "annual_savings", "emission_savings_tco2e",
-                 "lifetime_years"]:
+    for name in EVIDENCE_FIELDS:
         row[name] = getattr(evidence, name) if evidence else None
-    row["funding_source"] = evidence.funding_source if evidence else None
     return row
+
+
+ROWS_CHUNK = 2000
+_ROW_FIELDS = (
+    "pk", "slug", "title", "description", "status", "start_date", "end_date",
+    "lead_organisation__name", "lead_organisation__sector", "visibility", "updated_at",
+    "coalition__slug", "evidence__pk", *(f"evidence__{name}" for name in EVIDENCE_FIELDS),
+)
+_URL_PLACEHOLDER = "initiative-slug-placeholder"
 
 
 def initiative_rows(
     initiatives: Iterable[Initiative], *, absolute: Callable[[str], str]
 ) -> Iterable[dict[str, Any]]:
     """
-    Rows for a twin, lazily, in the order given. A queryset is read in chunks (with its
-    prefetches done per chunk), so a long export never holds every row in memory.
+    Rows for a twin, lazily, in the order given: the same rows as `initiative_row` gives for
+    each initiative. An unevaluated queryset is read as plain values in chunks of
+    `ROWS_CHUNK`, with one query each for the chunk's partners and sub-domains, so a long
+    export never holds every row in memory and builds no model instances.
     """
-    if isinstance(initiatives, QuerySet) and initiatives._result_cache is None:
-        initiatives = initiatives.iterator(chunk_size=2000)
-    for initiative in initiatives:
-        yield initiative_row(initiative, absolute=absolute)
+    if not (isinstance(initiatives, QuerySet) and initiatives._result_cache is None):
+        for initiative in initiatives:
+            yield initiative_row(initiative, absolute=absolute)
+        return
+    values = initiatives.prefetch_related(None).values_list(*_ROW_FIELDS)
+    urls: dict[str, str] = {}
+    chunk: list[tuple] = []
+    for values_row in values.iterator(chunk_size=ROWS_CHUNK):
+        chunk.append(values_row)
+        if len(chunk) == ROWS_CHUNK:
+            yield from _chunk_rows(chunk, urls=urls, absolute=absolute)
+            chunk = []
+    if chunk:
+        yield from _chunk_rows(chunk, urls=urls, absolute=absolute)
+
+
+def _initiative_url(coalition: str, slug: str, urls: dict[str, str]) -> str:
+    """`Initiative.get_absolute_url()` without a `reverse()` a row (slugs need no quoting)."""
+    if coalition not in urls:
+        urls[coalition] = reverse("coalitions:initiative_detail", kwargs={
+            "slug": coalition, "initiative": _URL_PLACEHOLDER})
+    return urls[coalition].replace(_URL_PLACEHOLDER, slug)
+
+
+def _chunk_rows(chunk: list[tuple], *, urls: dict[str, str],
+                absolute: Callable[[str], str]) -> Iterable[dict[str, Any]]:
+    ids = [values_row[0] for values_row in chunk]
+    partners: dict[int, list[str]] = defaultdict(list)
+    for initiative_id, name in PartnerLink.objects.filter(initiative_id__in=ids).order_by(
+            "organisation__name").values_list("initiative_id", "organisation__name"):
+        partners[initiative_id].append(name)
+    subdomains: dict[int, list[str]] = defaultdict(list)
+    ordering = [f"subdomain__{key}" for key in SubDomain._meta.ordering]
+    for initiative_id, domain, subdomain in SubDomainLink.objects.filter(
+            initiative_id__in=ids).order_by(*ordering).values_list(
+            "initiative_id", "subdomain__domain__slug", "subdomain__slug"):
+        subdomains[initiative_id].append(f"{domain}/{subdomain}")
+    for (pk, slug, title, description, status, start_date, end_date, lead, sector, visibility,
+         updated_at, coalition, evidence_pk, *evidence) in chunk:
+        row = {
+            "id": pk, "slug": slug, "url": absolute(_initiative_url(coalition, slug, urls)),
+            "title": title, "description": description, "status": status,
+            "start_date": start_date, "end_date": end_date, "lead_organisation": lead,
+            "lead_organisation_sector": sector, "partners": partners.get(pk, []),
+            "subdomains": subdomains.get(pk, []), "visibility": visibility,
+            "updated_at": updated_at, "coalition": coalition,
+        }
+        row.update(zip(EVIDENCE_FIELDS, evidence if evidence_pk is not None
+                       else [None] * len(EVIDENCE_FIELDS), strict=True))
+        yield row
 
 
 def is_private(initiative: Initiative) -> bool:

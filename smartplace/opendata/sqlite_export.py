@@ -138,7 +138,7 @@ def site_sqlite_write(*, path: Path | str, absolute: Callable[[str], str]) -> di
         initiatives = initiative_list_for_display(public_initiatives().order_by("pk"))
         counts["initiatives"] = _write(
             db, "initiatives", [*INITIATIVE_COLUMNS, "coalition"],
-            initiative_rows(initiatives.iterator(chunk_size=CHUNK), absolute=absolute),
+            initiative_rows(initiatives, absolute=absolute),
             primary_key=["id"])
         counts["initiative_organisations"] = _write(
             db, "initiative_organisations", ["initiative_id", "organisation_slug", "role"],

@@ -99,7 +99,7 @@ def coalition_package(*, coalition: Coalition, absolute: Callable[[str], str], v
     initiatives = coalition_initiatives(coalition)
 
     def initiative_table_rows() -> Iterator[dict]:
-        return initiative_rows(initiatives.iterator(chunk_size=CHUNK), absolute=absolute)
+        return initiative_rows(initiatives, absolute=absolute)
 
     def organisation_rows() -> Iterator[dict]:
         organisations = organisation_list_for_coalition(coalition=coalition,
