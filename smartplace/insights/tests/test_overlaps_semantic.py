@@ -268,7 +268,7 @@ def test_the_setting_is_checked(settings, monkeypatch):
 def test_the_demo_near_duplicates_are_found(semantic):
     """
     On the demo, Digital Skills for All and Get Online Sheffield pair, in one group. (Just: the
-    pair scores 0.704 against the threshold 0.70, and five pairs of different work on the
+    pair scores 0.704 against the threshold 0.70, and four pairs of different work on the
     same topic are reported too; docs/methods/similarity.md.)
     """
     from smartplace.demo.services import demo_load
@@ -279,5 +279,6 @@ def test_the_demo_near_duplicates_are_found(semantic):
     titles = {frozenset((p.a.title, p.b.title)): p for p in report.pairs}
     pair = titles.get(frozenset(("Digital Skills for All", "Get Online Sheffield")))
     assert pair is not None and pair.group
-    assert len(report.pairs) <= 8
+    assert pair.score == pytest.approx(0.704, abs=0.002)
+    assert len(report.pairs) <= 6
     assert report.similarity is SEMANTIC
