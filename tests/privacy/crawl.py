@@ -1,6 +1,7 @@
 """
 Enumerate every route of the URL configuration, fill its parameters from the fixture world and
-fetch it; decode what comes back (HTML, JSON, CSV, zip archives, SQLite files) into text.
+fetch it (the pages of i18n_patterns in Welsh too, under /cy/); decode what comes back (HTML,
+JSON, CSV, zip archives, SQLite files) into text.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.urls.resolvers import RegexPattern
+from django.urls.resolvers import LocalePrefixPattern, RegexPattern
 from django.utils import translation
 
 from tests.privacy import world as w
@@ -45,7 +46,7 @@ NEEDS_SIGN_IN = {
     "api:token_list", "api:token_revoke", "api-v1:me", "api-v1:rating_list_mine",
     "insights:curation", "insights:initiative_confirm", "insights:evidence_edit",
     "insights:evidence_figures", "insights:evidence_channel_shift", "insights:evidence_add",
-    "insights:evidence_remove", "insights:overlap_dismiss",
+    "insights:evidence_remove", "insights:overlap_dismiss", "insights:overlap_undismiss",
     "opendata:release_make",
     "account_change_password", "account_set_password", "account_email", "mfa_index",
     "mfa_activate_totp", "mfa_deactivate_totp", "mfa_view_recovery_codes",
@@ -60,6 +61,7 @@ class Route:
     name: str
     params: tuple[str, ...]
     is_regex: bool
+    i18n: bool = False  # in i18n_patterns: also under /cy/
 
     def fill(self, values: dict[str, str]) -> str:
         if self.is_regex:
@@ -78,13 +80,14 @@ def routes() -> list[Route]:
     """Every URL pattern of the project, resolvers walked recursively."""
     found = []
 
-    def walk(resolver, prefix, namespace):
+    def walk(resolver, prefix, namespace, i18n=False):
         for entry in resolver.url_patterns:
             if isinstance(entry, URLResolver):
                 ns = namespace
                 if entry.namespace:
                     ns = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
-                walk(entry, prefix + str(entry.pattern), ns)
+                walk(entry, prefix + str(entry.pattern), ns,
+                     i18n or isinstance(entry.pattern, LocalePrefixPattern))
             elif isinstance(entry, URLPattern):
                 route = prefix + str(entry.pattern)
                 is_regex = isinstance(entry.pattern, RegexPattern) or "(?P<" in route
@@ -92,7 +95,8 @@ def routes() -> list[Route]:
                                .finditer(route))
                 name = f"{namespace}:{entry.name}" if namespace and entry.name else (
                     entry.name or "")
-                found.append(Route(route=route, name=name, params=params, is_regex=is_regex))
+                found.append(Route(route=route, name=name, params=params, is_regex=is_regex,
+                                   i18n=i18n))
 
     # The Welsh pages' prefix ("cy/") is the active language's: walk in the default language, so
     # the routes read the same whichever language an earlier test left active.
@@ -225,6 +229,72 @@ def urls_for(route: Route, ctx: dict) -> list[tuple[str, bool]]:
     return urls
 
 
+#: The Welsh pages' prefix (docs/translation.md).
+WELSH = "/cy"
+
+
+def welsh(route: Route) -> bool:
+    """
+    Whether `route` is requested in Welsh too: every route of i18n_patterns except the
+    .json/.csv twins and CSV downloads, whose rows are the same in either language (only the
+    title and labels are translated), which halves what Welsh adds to the crawl. Pages,
+    pictures (wheel SVGs, the network, the story PDF), the feed and the sign-in and account
+    pages render templates and names in the page's language, so they are requested. The API,
+    the admin, allauth's other addresses and /data/ have no Welsh addresses.
+    """
+    return route.i18n and "fmt" not in route.params and not route.route.endswith(".csv")
+
+
+def addresses(route: Route, ctx: dict) -> list[tuple[str, bool]]:
+    """`urls_for(route, ctx)`, and the Welsh address of each when `welsh(route)`."""
+    urls = urls_for(route, ctx)
+    if welsh(route):
+        urls += [(WELSH + url, private) for url, private in urls]
+    return urls
+
+
+#: Routes that count initiatives or draw them ("counts and pictures"): the privacy test reads
+#: each with the private initiatives present and deleted, and they must be the same; a count
+#: is a number, which no marker can catch. `DEPENDS` are the ones a private initiative would
+#: change were the gate removed (the test checks that, so the comparison proves something); the
+#: others (the home page; the wheels, drawn from ratings; places; round lists and trends; the
+#: data pages) show no initiative counts now and are compared in case they come to.
+COUNT_ROUTES = {
+    "core:home", "coalitions:coalition_list", "coalitions:coalition_detail",
+    "coalitions:domain_detail", "coalitions:subdomain_detail",
+    "coalitions:coalition_organisation_list", "coalitions:initiative_list",
+    "coalitions:initiative_feed", "organisations:organisation_list",
+    "organisations:organisation_detail", "places:place_list", "places:place_detail",
+    "insights:gaps", "insights:network", "insights:overlaps", "insights:story",
+    "insights:story_pdf", "insights:embed_wheel", "rounds:coalition_wheel", "rounds:round_wheel",
+    "rounds:round_detail", "rounds:round_list", "rounds:round_trends",
+    "api-v1:coalition_list", "api-v1:coalition_get", "api-v1:coalition_organisations",
+    "api-v1:initiative_list", "api-v1:organisation_list", "api-v1:organisation_get",
+    "api-v1:round_list", "api-v1:round_detail", "api-v1:place_get",
+    "opendata:data_home", "opendata:dataset_detail", "opendata:catalogue", "sitemap",
+}
+DEPENDS = COUNT_ROUTES - {
+    "core:home", "insights:embed_wheel", "rounds:coalition_wheel", "rounds:round_wheel",
+    "rounds:round_list", "rounds:round_trends", "places:place_list", "places:place_detail",
+    "api-v1:place_get", "api-v1:round_list", "opendata:data_home", "opendata:dataset_detail",
+    "opendata:catalogue",
+}
+NONCE = re.compile(r"""(nonce=["']|'nonce-)[^"']*""")
+
+
+def count_surfaces(world: w.World) -> dict[str, str]:
+    """The public addresses of COUNT_ROUTES (English: the selection is the same in Welsh), with
+    their route names."""
+    context = contexts(world)
+    return {url: route.name for route in routes() if route.name in COUNT_ROUTES
+            for url, private in urls_for(route, context) if not private}
+
+
+def comparable(response) -> str:
+    """`body_text` without what changes on every response (the content security nonce)."""
+    return NONCE.sub(r"\1", body_text(response))
+
+
 def body_text(response) -> str:
     """Everything a response says, headers included, decoded; archives and databases opened."""
     if getattr(response, "streaming", False):
@@ -252,6 +322,11 @@ def decode(content: bytes) -> str:
     return content.decode("utf-8", "replace")
 
 
-def leaks(text: str) -> list[str]:
-    upper = text.upper()
-    return [marker for marker in w.MARKERS if marker in upper]
+def leaks(text: str, address: str = "") -> list[str]:
+    """
+    The markers in `text`, the response to `address`; a marker that is in the address itself
+    (a private object's slug) is not counted: pages repeat their own address (links to sign
+    in, to the Welsh page), which reveals nothing the request did not say.
+    """
+    upper, asked = text.upper(), address.upper()
+    return [marker for marker in w.MARKERS if marker in upper and marker not in asked]

@@ -2,7 +2,8 @@
 The privacy gate (issue 6, part 3): with private initiatives, unpublished and private
 assessment cycles, unconsented people, unshared rating reasons, draft answers and reviewers'
 notes present, no public address of the site shows any of them — every route in the URL
-configuration is requested (a route added later without coverage fails the test).
+configuration is requested (a route added later without coverage fails the test), the pages in
+Welsh too (`crawl.welsh`).
 """
 
 from __future__ import annotations
@@ -44,8 +45,13 @@ def world(django_db_setup, django_db_blocker):
     cache.clear()
 
 
-def _crawl(client: Client, world, *, only=None) -> tuple[dict, set, list]:
-    """Request every route; returns (leaks by address, routes requested, bad statuses)."""
+def _crawl(client: Client, world, *, only=None, welsh=True) -> tuple[dict, set, list]:
+    """
+    Request every route (in Welsh too unless `welsh` is false); returns (leaks by address,
+    routes requested, bad statuses). Each English address is asked for as it is and with
+    `?q=SENTINEL` (search pages and forms that repeat the query); a Welsh one only as it is:
+    searching does not depend on the language.
+    """
     context = crawl.contexts(world)
     found: dict[str, list[str]] = defaultdict(list)
     requested: set[str] = set()
@@ -53,11 +59,12 @@ def _crawl(client: Client, world, *, only=None) -> tuple[dict, set, list]:
     for route in crawl.routes():
         if crawl.excluded(route) or (only and not only(route)):
             continue
-        for url, private in crawl.urls_for(route, context):
+        for url, private in (crawl.addresses if welsh else crawl.urls_for)(route, context):
             requested.add(route.route)
-            for address in (url, url + "?q=SENTINEL"):
+            welsh_address = url.startswith(crawl.WELSH + "/")
+            for address in (url,) if welsh_address else (url, url + "?q=SENTINEL"):
                 response = client.get(address)
-                markers = crawl.leaks(crawl.body_text(response))
+                markers = crawl.leaks(crawl.body_text(response), address)
                 if markers:
                     found[address] = markers
                 if response.status_code not in OK_STATUSES:
@@ -69,7 +76,7 @@ def _crawl(client: Client, world, *, only=None) -> tuple[dict, set, list]:
                     problems.append(f"{address}: a page for someone not signed in")
                 elif response.status_code in (301, 302, 303) and not client.session.get(
                         "_auth_user_id") and route.name in crawl.NEEDS_SIGN_IN:
-                    location = response.headers["Location"]
+                    location = response.headers["Location"].removeprefix(crawl.WELSH)
                     if not location.startswith(("/sign-in/", "/accounts/", "http://testserver/"
                                                 "sign-in/")) and "sign-in" not in location:
                         problems.append(f"{address}: redirects to {location}, not to sign in")
@@ -132,6 +139,35 @@ def test_removing_the_initiative_gate_is_caught(world, monkeypatch):
         Client(), world, only=lambda r: r.route.startswith(("coalitions/<slug:slug>/initiatives",
                                                             "data/")))
     assert any(w.PRIVATE_INITIATIVE_TITLE in markers for markers in found.values())
+    # The Welsh pages are crawled through the same gate.
+    assert any(url.startswith("/cy/") and w.PRIVATE_INITIATIVE_TITLE in markers
+               for url, markers in found.items()), _describe(found)
+
+
+@pytest.mark.django_db
+def test_a_link_to_a_private_initiative_is_caught(world, monkeypatch):
+    """A private initiative's address alone is a leak: with the gate removed, the sitemap
+    (addresses only, no titles) shows the private initiative's slug, in English and Welsh."""
+    from smartplace.initiatives.models import InitiativeQuerySet
+
+    monkeypatch.setattr(InitiativeQuerySet, "public", lambda self: self.all())
+    found, _requested, _problems = _crawl(Client(), world,
+                                          only=lambda r: r.route == "sitemap.xml")
+    assert found["/sitemap.xml"] == [w.PRIVATE_INITIATIVE_SLUG.upper()]
+    text = crawl.body_text(Client().get("/sitemap.xml"))
+    assert f"/cy/coalitions/{world.coalition.slug}/initiatives/{w.PRIVATE_INITIATIVE_SLUG}/" in text
+
+
+def test_a_private_slug_in_the_address_asked_for_is_not_a_leak():
+    """The 404 page of a private initiative repeats its own address (the Welsh link, sign in
+    with `next`): that says nothing the request did not. Anywhere else the slug is a leak."""
+    slug = w.PRIVATE_INITIATIVE_SLUG
+    page = f'<a href="/cy/coalitions/ambridge/initiatives/{slug}/">Cymraeg</a>'
+    assert crawl.leaks(page, f"/coalitions/ambridge/initiatives/{slug}/") == []
+    assert crawl.leaks(page, "/coalitions/ambridge/initiatives/") == [slug.upper()]
+    assert crawl.leaks(page + w.PRIVATE_INITIATIVE_TITLE,
+                       f"/coalitions/ambridge/initiatives/{slug}/") == [
+        w.PRIVATE_INITIATIVE_TITLE]
 
 
 @pytest.mark.django_db
@@ -139,7 +175,8 @@ def test_removing_the_people_gate_is_caught(world, monkeypatch):
     """With Person.objects.public() letting everyone through, the crawl finds the unconsented
     member's name on every surface that names people: the people list and its twins, the
     public initiative's page and twins, the network, a shared rating reason's author (round
-    page and API) and the site's SQLite download."""
+    page and API), a smart question's proposer and supporters (domain page) and the site's
+    SQLite download."""
     from smartplace.people.models import PersonQuerySet
     from smartplace.rounds.models import Rating
 
@@ -149,14 +186,16 @@ def test_removing_the_people_gate_is_caught(world, monkeypatch):
         Client(), world, only=lambda r: r.route.startswith((
             "coalitions/<slug:slug>/people", "coalitions/<slug:slug>/initiatives/<slug:",
             "coalitions/<slug:slug>/network", "coalitions/<slug:slug>/rounds/<slug:round>",
-            "api/v1/coalitions/<slug>/rounds/<round>", "data/smartplace.sqlite")))
+            "coalitions/<slug:slug>/domains/<slug:domain>/",
+            "api/v1/coalitions/<slug>/rounds/<round>", "data/smartplace.sqlite")), welsh=False)
     named = {url.split("?")[0] for url, markers in found.items() if w.UNCONSENTED_NAME in markers}
     c, i, r = world.coalition.slug, world.public_initiative.slug, world.closed_round.slug
+    d = world.proposed_question.domain.slug
     assert {f"/coalitions/{c}/people/", f"/coalitions/{c}/people.json",
             f"/coalitions/{c}/people.csv", f"/coalitions/{c}/initiatives/{i}/",
             f"/coalitions/{c}/initiatives/{i}.json", f"/coalitions/{c}/network/",
             f"/coalitions/{c}/rounds/{r}/", f"/api/v1/coalitions/{c}/rounds/{r}",
-            "/data/smartplace.sqlite"} <= named, sorted(named)
+            f"/coalitions/{c}/domains/{d}/", "/data/smartplace.sqlite"} <= named, sorted(named)
 
 
 @pytest.mark.django_db
@@ -178,6 +217,58 @@ def test_removing_the_smart_question_gate_is_caught(world, monkeypatch):
             "/data/smartplace.sqlite"} <= where, _describe(found)
 
 
+def _read_counts(client: Client, world, urls) -> dict[str, str]:
+    """Each address as `crawl.comparable` text, the closed round's results recomputed first (they
+    count active public initiatives per sub-domain when stored; its times kept) and the cache
+    empty."""
+    from smartplace.rounds.models import Round
+    from smartplace.rounds.services import round_result_snapshot
+
+    rounds = Round.objects.filter(pk=world.closed_round.pk)
+    times = rounds.values("result_computed_at", "updated_at").get()
+    rounds.update(result=None)
+    round_result_snapshot(round_=world.closed_round)
+    rounds.update(**times)
+    cache.clear()
+    return {url: crawl.comparable(client.get(url)) for url in urls}
+
+
+@pytest.mark.django_db
+def test_private_initiatives_change_no_count_or_picture(world):
+    """Counts are numbers, which no marker catches: every address that counts or draws
+    initiatives (crawl.COUNT_ROUTES: the network, gaps, domain pages, coalition and
+    organisation lists and pages, round results, the story, the API's counts, ...) reads
+    exactly the same with the private initiatives present as with them deleted."""
+    from smartplace.core.models import Visibility
+    from smartplace.initiatives.models import Initiative
+
+    surfaces = crawl.count_surfaces(world)
+    assert set(surfaces.values()) == crawl.COUNT_ROUTES
+    present = _read_counts(Client(), world, surfaces)
+    with transaction.atomic():
+        Initiative.objects.filter(visibility=Visibility.PRIVATE).delete()
+        absent = _read_counts(Client(), world, surfaces)
+        transaction.set_rollback(True)
+    changed = sorted(url for url in surfaces if present[url] != absent[url])
+    assert not changed, "Private initiatives change these public addresses:\n" + "\n".join(
+        changed)
+
+
+@pytest.mark.django_db
+def test_removing_the_initiative_gate_changes_the_counts(world, monkeypatch):
+    """With Initiative.objects.public() letting private ones through, the private initiative
+    changes at least one address of every route in crawl.DEPENDS: the comparison above is made
+    where the sentinel would show."""
+    from smartplace.initiatives.models import InitiativeQuerySet
+
+    surfaces = crawl.count_surfaces(world)
+    present = _read_counts(Client(), world, surfaces)
+    monkeypatch.setattr(InitiativeQuerySet, "public", lambda self: self.all())
+    gateless = _read_counts(Client(), world, surfaces)
+    changed = {name for url, name in surfaces.items() if present[url] != gateless[url]}
+    assert crawl.DEPENDS <= changed, sorted(crawl.DEPENDS - changed)
+
+
 @pytest.mark.django_db
 def test_removing_the_cycle_gate_is_caught(world, monkeypatch):
     """With every cycle counted as published and public, the crawl finds the sentinel cycles."""
@@ -185,7 +276,7 @@ def test_removing_the_cycle_gate_is_caught(world, monkeypatch):
 
     monkeypatch.setattr(Cycle, "is_public", property(lambda self: True))
     found, _requested, _problems = _crawl(
-        Client(), world, only=lambda r: r.route.startswith("assessments"))
+        Client(), world, only=lambda r: r.route.startswith("assessments"), welsh=False)
     assert any({w.UNPUBLISHED_CYCLE, w.PRIVATE_CYCLE} & set(markers) for markers in found.values())
 
 

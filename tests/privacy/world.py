@@ -33,6 +33,13 @@ DRAFT_ANSWER = "SENTINEL-DRAFT-ANSWER-TEXT-Q7X"
 REVIEWER_NOTE = "SENTINEL-REVIEWER-NOTE-Q7X"
 INVITATION_MESSAGE = "SENTINEL-INVITATION-MESSAGE-Q7X"
 DECLINED_QUESTION = "SENTINEL-DECLINED-QUESTION-Q7X"
+#: The private objects' slugs, which are in their addresses (on the web and in the API): a link
+#: to one, or a slug in a list or count, reveals it. A response counts them only when its own
+#: address does not hold them (`crawl.leaks`): a private object's page answers 404 and the
+#: links to sign in or to the Welsh page repeat the address asked for.
+PRIVATE_INITIATIVE_SLUG = "sentinel-private-initiative-slug-q7x"
+UNPUBLISHED_CYCLE_SLUG = "sentinel-unpublished-cycle-slug-q7x"
+PRIVATE_CYCLE_SLUG = "sentinel-private-cycle-slug-q7x"
 
 MARKERS = [value.upper() for name, value in dict(globals()).items()
            if name.isupper() and isinstance(value, str) and "SENTINEL" in value.upper()]
@@ -42,10 +49,6 @@ PUBLIC_INITIATIVE_TITLE = "PUBLICCONTROL-INITIATIVE-Q7X"
 PUBLIC_PERSON_NAME = "PUBLICCONTROL-PERSON-Q7X"
 PUBLIC_QUESTION = "PUBLICCONTROL-QUESTION-Q7X"
 CONTROLS = [PUBLIC_INITIATIVE_TITLE, PUBLIC_PERSON_NAME, PUBLIC_QUESTION]
-
-PRIVATE_INITIATIVE_SLUG = "hidden-scheme-q7x"
-UNPUBLISHED_CYCLE_SLUG = "hidden-cycle-open-q7x"
-PRIVATE_CYCLE_SLUG = "hidden-cycle-private-q7x"
 
 
 @dataclass
