@@ -122,7 +122,9 @@ def _datasette(database: Path, rows: int) -> dict:
     port = _free_port()
     command = [str(Path(sys.executable).parent / "datasette"), "serve", str(database),
                "--host", "127.0.0.1", "--port", str(port), "--setting", "allow_csv_stream",
-               "on", "--setting", "sql_time_limit_ms", "600000"]
+               "on", "--setting", "sql_time_limit_ms", "600000",
+               # datasette stops a CSV at 100 MB unless told otherwise; 1,000,000 rows are more
+               "--setting", "max_csv_mb", "0"]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
