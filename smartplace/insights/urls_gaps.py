@@ -12,5 +12,8 @@ urlpatterns = [
     *twin_paths(f"{C}/gaps", views_gaps.gaps, "gaps"),
     *twin_paths(f"{C}/overlaps", views_overlaps.overlaps, "overlaps"),
     path(f"{C}/overlaps/dismiss/", views_overlaps.overlap_dismiss_view, name="overlap_dismiss"),
+    path(f"{C}/overlaps/undo/", views_overlaps.overlap_undismiss_view,
+         name="overlap_undismiss"),
+    path(f"{C}/overlaps/method/", views_overlaps.overlaps_method, name="overlaps_method"),
     *twin_paths(f"{I}/similar", views_overlaps.similar, "similar"),
 ]
