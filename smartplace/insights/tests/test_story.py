@@ -157,6 +157,20 @@ def test_embed_page_may_be_framed_and_shows_the_wheel(client, ambridge):
     assert story_page["X-Frame-Options"] == "DENY"
 
 
+def test_embed_page_is_styled_by_the_sites_stylesheet_without_inline_styles(client, ambridge):
+    """The embed page links the site's stylesheet (same origin, allowed by `style-src
+    'self'`) and uses GOV.UK typography classes, with no inline `style` (blocked by the
+    policy): its caption is not left in the browser's default serif."""
+    response = client.get(reverse("insights:embed_wheel", kwargs={"slug": "ambridge"}))
+    html = response.content.decode()
+    assert re.search(r'<link rel="stylesheet" href="/static/dist/app\.css', html)
+    assert 'class="govuk-template__body' in html and 'class="govuk-body-s' in html
+    assert 'class="govuk-link" href="http://testserver/coalitions/ambridge/story/"' in html
+    assert not re.search(r"<[^>]+\sstyle\s*=", html) and "<style" not in html
+    policy = response.get("Content-Security-Policy", "")
+    assert "'unsafe-inline'" not in policy.split("style-src")[-1].split(";")[0]
+
+
 @pytest.mark.parametrize("setup", ["empty", "one_domain", "no_framework", "messy"])
 def test_story_pdf_and_embed_render_for_awkward_coalitions(client, setup):
     """Empty, one-domain, framework-less and messy coalitions get sensible messages."""

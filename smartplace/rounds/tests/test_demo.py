@@ -122,6 +122,39 @@ def test_the_wheel_renders_for_the_demo(client, demo):
     assert "The wheel’s figures by domain" in page
 
 
+def test_the_demo_story_pdf_keeps_each_heading_with_what_follows(client, demo, monkeypatch):
+    """In the demo's story PDF, "How fit is each domain?" is on the same page as the wheel,
+    and no section heading is left at the foot of a page without its first lines."""
+    import weasyprint
+
+    made = []
+    real = weasyprint.HTML
+
+    def recording(*args, **kwargs):
+        made.append(kwargs["string"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(weasyprint, "HTML", recording)
+    coalition, _summary = demo
+    assert client.get(f"/coalitions/{coalition.slug}/story.pdf").status_code == 200
+    document = real(string=made[-1], base_url="http://testserver/").render()
+    pages: dict[str, set[int]] = {}
+    last_on_page = []
+    for number, page in enumerate(document.pages, start=1):
+        blocks = []
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is None or box.element_tag in ("html", "body", "main"):
+                continue
+            key = element.get("id") or element.get("class") or box.element_tag
+            pages.setdefault(key, set()).add(number)
+            if box.element_tag in ("h2", "h3", "p", "table", "figure", "ul", "dl", "div"):
+                blocks.append(box.element_tag)
+        last_on_page.append(blocks[-1] if blocks else None)
+    assert pages["wheel"] == pages["sp-print-figure"], pages["wheel"]
+    assert "h2" not in last_on_page and "h3" not in last_on_page
+
+
 def test_loading_again_gives_the_same_rounds(demo):
     """A second load replaces the three demo rounds with identical figures and ratings."""
     coalition, _summary = demo
