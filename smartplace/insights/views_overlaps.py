@@ -87,8 +87,20 @@ def _page_of_groups(request: HttpRequest, groups: list, fmt: str):
     except PageNotAnInteger as error:
         raise Http404(_("The page number must be a whole number.")) from error
     except EmptyPage as error:
+        if fmt == "html" and int(request.GET["page"]) > paginator.num_pages:
+            # The last page emptied (a pair marked "not the same" or a recompute): show the
+            # page that is now the last rather than "not found".
+            raise _LastPage(paginator.num_pages) from error
         raise Http404(_("There is no such page.")) from error
     return page, (list(page.object_list[0]) if page.object_list else [])
+
+
+class _LastPage(Exception):
+    """The page asked for is past the end; `number` is the last one."""
+
+    def __init__(self, number: int):
+        super().__init__(number)
+        self.number = number
 
 
 def overlaps(request: HttpRequest, fmt: str = "html", *, slug: str) -> HttpResponse:
@@ -108,7 +120,11 @@ def overlaps(request: HttpRequest, fmt: str = "html", *, slug: str) -> HttpRespo
     """
     coalition = coalition_or_404(slug)
     report = overlap_report(coalition=coalition, user=request.user)
-    page, groups = _page_of_groups(request, report.groups, fmt)
+    try:
+        page, groups = _page_of_groups(request, report.groups, fmt)
+    except _LastPage as last:
+        return HttpResponseRedirect(request.path + (f"?page={last.number}"
+                                                    if last.number > 1 else ""))
     can_dismiss = request.user.is_authenticated and (
         request.user.is_superuser or request.user.has_perm("people.view_private", coalition))
     context = {**coalition_context(request, coalition), "report": report, "groups": groups,

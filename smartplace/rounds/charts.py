@@ -20,6 +20,18 @@ def _f(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
+def short_label(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters at a word boundary, with "…" where cut (a
+    single word longer than the limit is cut inside it). Charts label marks with this; the
+    text alternative and the page's table give the full names."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    if text[limit - 1] != " " and " " in cut.strip():
+        cut = cut[:cut.rstrip().rfind(" ")]
+    return cut.rstrip(" ,;:–-") + "…"
+
+
 def distribution_svg(counts: Sequence[int], names: Sequence[str], *, label: str) -> str:
     """
     Horizontal bars, one per level (lowest first), each labelled with its level name and
@@ -38,7 +50,7 @@ def distribution_svg(counts: Sequence[int], names: Sequence[str], *, label: str)
         y = 2 + index * BAR_ROW
         length = (BAR_WIDTH - name_width - 40) * count / most
         out.append(f'<text x="{name_width - 4}" y="{y + 12}" text-anchor="end" font-size="11" '
-                   f'fill="{INK}">{escape(name[:18])}</text>')
+                   f'fill="{INK}">{escape(short_label(name, 18))}</text>')
         out.append(f'<rect x="{name_width}" y="{y + 2}" width="{_f(max(length, 0))}" '
                    f'height="{BAR_ROW - 5}" fill="{colours[index]}" stroke="{INK}" '
                    'stroke-width="0.5"/>')
@@ -84,10 +96,10 @@ def trend_svg(*, series: Sequence[tuple[str, Sequence[int | None]]], rounds: Seq
         out.append(f'<line x1="{left}" y1="{_f(y)}" x2="{width - right}" y2="{_f(y)}" '
                    f'stroke="{MUTED}" stroke-width="0.5" stroke-dasharray="2 3"/>')
         out.append(f'<text x="{left - 8}" y="{_f(y + 4)}" text-anchor="end" font-size="12" '
-                   f'fill="{INK}">{level} {escape(name[:14])}</text>')
+                   f'fill="{INK}">{level} {escape(short_label(name, 14))}</text>')
     for index, round_name in enumerate(rounds):
         out.append(f'<text x="{_f(x_at(index))}" y="{height - 14}" text-anchor="middle" '
-                   f'font-size="12" fill="{INK}">{escape(round_name[:22])}</text>')
+                   f'font-size="12" fill="{INK}">{escape(short_label(round_name, 22))}</text>')
     dashes = ("", "6 3", "2 2", "8 3 2 3")
     colours = level_colours(max(2, len(series) + 2))[2:] or [INK]
     for number, (name, values) in enumerate(series):
@@ -113,6 +125,6 @@ def trend_svg(*, series: Sequence[tuple[str, Sequence[int | None]]], rounds: Seq
         if points:
             x, y, _v = points[-1]
             out.append(f'<text x="{_f(x + 14)}" y="{_f(y + 4)}" font-size="12" fill="{INK}">'
-                       f'{escape(name[:20])}</text>')
+                       f'{escape(short_label(name, 20))}</text>')
     out.append("</svg>")
     return "".join(out)

@@ -119,12 +119,16 @@ def test_a_large_coalitions_report_is_paged_by_weight(client, monkeypatch, three
     monkeypatch.setattr(views_overlaps, "PAIRS_PER_PAGE", 1)
     assert "Showing group 2." in client.get(f"{REPORT}/?page=2").content.decode()
     assert client.get(f"{REPORT}/?page=3").status_code == 200
-    assert client.get(f"{REPORT}/?page=4").status_code == 404
+    past_the_end = client.get(f"{REPORT}/?page=4")
+    assert past_the_end.status_code == 302 and past_the_end["Location"] == f"{REPORT}/?page=3"
+    assert client.get(f"{REPORT}.json?page=4").status_code == 404
 
 
 @pytest.mark.django_db
 def test_the_report_pages_its_groups(client, three_groups, monkeypatch):
-    """Groups come a page at a time with GOV.UK pagination; a page that is not there is 404."""
+    """Groups come a page at a time with GOV.UK pagination; a page past the end goes to the
+    last one (as after marking its last pair "not the same"); a page that is not a number is
+    not found."""
     monkeypatch.setattr(views_overlaps, "PAIRS_PER_PAGE", 2)
     first = client.get(f"{REPORT}/").content.decode()
     assert first.count("govuk-table__caption--m") == 2
@@ -132,7 +136,7 @@ def test_the_report_pages_its_groups(client, three_groups, monkeypatch):
     assert "3 pairs in 3 groups." in first and "Showing groups 1 to 2." in first
     second = client.get(f"{REPORT}/?page=2").content.decode()
     assert second.count("govuk-table__caption--m") == 1 and "Group 3:" in second
-    assert client.get(f"{REPORT}/?page=3").status_code == 404
+    assert client.get(f"{REPORT}/?page=3")["Location"] == f"{REPORT}/?page=2"
     assert client.get(f"{REPORT}/?page=x").status_code == 404
 
 

@@ -133,3 +133,27 @@ def test_trend_chart_breaks_where_a_round_was_not_published():
     assert desc == "Economy: 2024: Developing, 2025: not published, 2026: Strengthening."
     assert len(root.findall(f"{SVG}circle")) == 2
     assert not root.findall(f"{SVG}polyline")  # no two published rounds side by side
+
+
+def test_trend_chart_labels_are_cut_at_a_word_not_inside_one():
+    """A long round name is shortened at a word boundary with an ellipsis; the description
+    keeps it whole."""
+    name = "Winter 2018 fitness round"
+    root = ET.fromstring(trend_svg(series=[("Economy", [2, 3])],
+                                   rounds=[name, "Spring 2018"], names=NAMES,
+                                   title="Economy").encode())
+    labels = [text.text for text in root.findall(f"{SVG}text")]
+    assert "Winter 2018 fitness…" in labels and "Spring 2018" in labels
+    assert not any(label.startswith("Winter 2018 fitness r") for label in labels)
+    assert name in root.find(f"{SVG}desc").text
+
+
+@pytest.mark.parametrize(("text", "limit", "expected"), [
+    ("Strengthening", 14, "Strengthening"),
+    ("Start-ups and scale-ups", 14, "Start-ups and…"),
+    ("Supercalifragilistic", 10, "Supercali…"),
+])
+def test_short_labels(text, limit, expected):
+    from smartplace.rounds.charts import short_label
+
+    assert short_label(text, limit) == expected and len(short_label(text, limit)) <= limit
