@@ -2,8 +2,10 @@
 Loading the demo Sheffield coalition from the data files in `smartplace/demo/data/`.
 
 The data is data, not code: `coalition.json` (the coalition), `organisations.json`,
-`people.json` and `initiatives.csv` (in the documented initiative import format, loaded by the
-real importer). docs/demo.md says what is taken from the seeds and what is invented.
+`people.json`, `initiatives.csv` (in the documented initiative import format, loaded by the
+real importer) and `smart_questions.json` (questions members proposed, supported, and the
+domain's lead agreed or declined). docs/demo.md says what is taken from the seeds and what is
+invented.
 """
 
 from __future__ import annotations
@@ -18,12 +20,18 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Max
+from django.utils import timezone
 
 from smartplace.coalitions.models import Coalition
 from smartplace.coalitions.services import coalition_create
 from smartplace.core.models import Visibility
-from smartplace.frameworks.models import Domain, Framework
+from smartplace.frameworks.models import (
+    Domain,
+    Framework,
+    SmartQuestion,
+    SmartQuestionSupport,
+)
 from smartplace.frameworks.services import framework_adopt, framework_load_builtins
 from smartplace.initiatives.importers import InitiativeImportError, initiatives_import
 from smartplace.initiatives.models import Initiative
@@ -62,6 +70,7 @@ class DemoSummary:
     memberships: dict[str, int] = field(default_factory=dict)
     initiatives: int = 0
     private_initiatives: int = 0
+    smart_questions: str = ""  # "3 (1 agreed, 1 proposed, 1 declined)"
     coordinator_email: str = COORDINATOR_EMAIL
 
     def lines(self) -> list[str]:
@@ -77,6 +86,7 @@ class DemoSummary:
             f"  organisations: {self.organisations}",
             f"  people: {self.people} (memberships: {memberships})",
             f"  initiatives: {self.initiatives} ({self.private_initiatives} private)",
+            f"  smart questions proposed by members: {self.smart_questions}",
         ]
 
 
@@ -336,6 +346,59 @@ def _initiative_people(coalition: Coalition, people: list[tuple[Person, list[str
             initiative.people.add(person)
 
 
+def _smart_questions(path: Path, coalition: Coalition) -> None:
+    """
+    The demo's smart questions (`smart_questions.json`): each matched on its domain and text,
+    created or brought back to its shipped status, proposer, decision, supporters and dates.
+    Questions added by hand are kept.
+    """
+    data = _read_json(path, "smartplace-demo-questions/1")
+    entries = data.get("questions")
+    if not isinstance(entries, list):
+        raise DemoDataError(f"{path}: “questions” must be a list of questions.")
+    statuses = SmartQuestion.Status.values
+
+    def person(email: str | None, where: str, key: str) -> Person | None:
+        if not email:
+            return None
+        found = Person.objects.filter(user__username=email.strip().lower()).first()
+        if found is None:
+            raise DemoDataError(f"{where}: “{key}” is {email}, not a person in people.json.")
+        return found
+
+    for number, entry in enumerate(entries, start=1):
+        where = f"{path}, question {number}"
+        domain = _domains(coalition, [_required(entry, "domain", where)], where)[0]
+        text = _required(entry, "text", where)
+        status = entry.get("status", SmartQuestion.Status.PROPOSED)
+        if status not in statuses:
+            raise DemoDataError(f"{where}: unknown status “{status}”; use one of "
+                                f"{', '.join(statuses)}.")
+        question = SmartQuestion.objects.filter(domain=domain, text=text).first()
+        if question is None:
+            last = domain.questions.aggregate(last=Max("position"))["last"]
+            question = SmartQuestion(domain=domain, text=text,
+                                     position=0 if last is None else last + 1)
+        question.status = status
+        question.proposed_by = person(entry.get("proposed_by"), where, "proposed_by")
+        question.decided_by = person(entry.get("decided_by"), where, "decided_by")
+        decided_at = entry.get("decided_at")
+        question.decided_at = _moment(decided_at, where) if decided_at else None
+        question.save()
+        proposed_at = entry.get("proposed_at")
+        if proposed_at:
+            SmartQuestion.objects.filter(pk=question.pk).update(
+                created_at=_moment(proposed_at, where))
+        supporters = entry.get("supporters", [])
+        emails = [_required(s, "email", where) for s in supporters]
+        question.supports.exclude(person__user__username__in=emails).delete()
+        for supporter in supporters:
+            supporter_person = person(supporter["email"], where, "supporters")
+            at = _moment(supporter["at"], where) if supporter.get("at") else timezone.now()
+            SmartQuestionSupport.objects.update_or_create(
+                question=question, person=supporter_person, defaults={"created_at": at})
+
+
 def demo_load(*, data_dir: Path | None = None,
               coordinator_password: str | None = None) -> DemoSummary:
     """
@@ -349,8 +412,10 @@ def demo_load(*, data_dir: Path | None = None,
     memberships; and imports `initiatives.csv` through the initiative importer with `source` =
     DEMO_SOURCE, updating the initiatives an earlier run created (matched on `external_id`) and
     deleting demo initiatives no longer in the file, and dates their records as in early 2018
-    (`initiatives_recorded` in coalition.json). Anything else in the coalition is left
-    alone. Running it again leaves the same counts.
+    (`initiatives_recorded` in coalition.json); and brings the smart questions of
+    `smart_questions.json` to their shipped state (status, proposer, decision, supporters,
+    dates). Anything else in the coalition is left alone. Running it again leaves the same
+    counts.
 
     Raises DemoDataError, and changes nothing in the coalition, when a data file is wrong or a
     coalition with the demo's slug exists that is not demo data.
@@ -376,6 +441,7 @@ def demo_load(*, data_dir: Path | None = None,
         _initiatives(initiatives_path, coalition)
         _initiatives_recorded(coalition_data, str(coalition_path), coalition)
         _initiative_people(coalition, people, people_path)
+        _smart_questions(data_dir / "smart_questions.json", coalition)
 
     memberships = dict(
         Membership.objects.filter(coalition=coalition).values_list("status")
@@ -391,4 +457,14 @@ def demo_load(*, data_dir: Path | None = None,
         memberships=memberships,
         initiatives=initiatives.count(),
         private_initiatives=initiatives.filter(visibility=Visibility.PRIVATE).count(),
+        smart_questions=_question_summary(coalition),
     )
+
+
+def _question_summary(coalition: Coalition) -> str:
+    by_status = dict(SmartQuestion.objects.filter(
+        domain__framework_id=coalition.framework_id, proposed_by__isnull=False,
+    ).values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    parts = ", ".join(f"{by_status[status]} {status}" for status in SmartQuestion.Status.values
+                      if status in by_status)
+    return f"{sum(by_status.values())} ({parts})" if parts else "0"

@@ -33,9 +33,9 @@ class QuestionDecideForm(forms.Form):
     """The domain lead's or coordinator's decision on a proposed question."""
 
     decision = forms.ChoiceField(
-        label=_("Do you agree this question for the domain?"),
-        choices=[("agree", _("Agree it: the domain group takes it on")),
-                 ("decline", _("Decline it: it stays on record, seen only by members"))],
+        label=_("Should the domain group take on this question?"),
+        choices=[("agree", _("Yes, agree it")),
+                 ("decline", _("No, decline it"))],
         widget=forms.RadioSelect,
         error_messages={
             "required": _("Select whether to agree or decline the question"),

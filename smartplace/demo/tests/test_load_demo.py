@@ -17,7 +17,7 @@ from smartplace.demo.services import (
     DEMO_SOURCE,
     demo_load,
 )
-from smartplace.frameworks.models import Framework
+from smartplace.frameworks.models import Framework, SmartQuestion, SmartQuestionSupport
 from smartplace.initiatives.models import Evidence, Initiative, InitiativeLink
 from smartplace.organisations.models import Organisation, Sector
 from smartplace.people.models import Membership, Person
@@ -53,6 +53,8 @@ def _counts() -> dict[str, int]:
         "initiative_people": Initiative.people.through.objects.count(),
         "person_domains": Person.domains.through.objects.count(),
         "lead_domains": Membership.lead_domains.through.objects.count(),
+        "smart_questions": SmartQuestion.objects.count(),
+        "question_supports": SmartQuestionSupport.objects.count(),
     }
 
 
@@ -219,3 +221,31 @@ def test_coalition_home_page(coalition, client):
     response = client.get("/coalitions/sheffield/")
     assert response.status_code == 200
     assert "Demo data" in response.content.decode()
+
+
+def test_smart_questions_proposed_supported_agreed_and_declined(coalition, client):
+    """Infrastructure has a question its lead agreed, one waiting with three supporters and
+    one declined; the domain page shows the first two to visitors (a private proposer as "a
+    member"), the declined one to members only; a re-run restores them."""
+    questions = {q.status: q for q in SmartQuestion.objects.filter(
+        domain__framework=coalition.framework, proposed_by__isnull=False)}
+    assert set(questions) == {"agreed", "proposed", "declined"}
+    assert {q.domain.slug for q in questions.values()} == {"infrastructure"}
+    lead = Membership.objects.get(coalition=coalition, role="domain_lead",
+                                  lead_domains__slug="infrastructure").person
+    assert questions["agreed"].decided_by == lead == questions["declined"].decided_by
+    assert questions["proposed"].supports.count() == 3
+    assert questions["proposed"].created_at.year == 2018
+    page = client.get("/coalitions/sheffield/domains/infrastructure/").content.decode()
+    assert "3 supporters" in page and "a member" in page
+    assert "ducts, lampposts and rooftops" in page and "full-fibre broadband" in page
+    assert "mobile phone network" not in page
+    client.force_login(lead.user)
+    page = client.get("/coalitions/sheffield/domains/infrastructure/").content.decode()
+    assert "mobile phone network" in page and "Agree or decline" in page
+    questions["proposed"].supports.all().delete()
+    SmartQuestion.objects.filter(pk=questions["declined"].pk).update(status="proposed")
+    demo_load()
+    assert questions["proposed"].supports.count() == 3
+    questions["declined"].refresh_from_db()
+    assert questions["declined"].status == "declined"
