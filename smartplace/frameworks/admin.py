@@ -32,7 +32,9 @@ class SubDomainInline(ScopedTabularInline):
 
 class SmartQuestionInline(ScopedStackedInline):
     model = SmartQuestion
-    fields = ["text", "text_cy", "status", "position"]
+    fields = ["text", "text_cy", "status", "position", "proposed_by", "decided_by", "decided_at"]
+    # Who proposed and decided is the journey's record (the domain page); here it is shown.
+    readonly_fields = ["proposed_by", "decided_by", "decided_at"]
     extra = 0
 
 

@@ -645,3 +645,15 @@ def test_personal_data_lists_questions_proposed_and_supported(world):
         ("How can village shops sell online?", True, None)]
     theirs = person_export(user=world.lead)["smart_questions"]
     assert theirs[0]["proposed_by_you"] is False and theirs[0]["supported_on"]
+
+
+def test_the_gaps_page_does_not_count_declined_questions(world):
+    """A declined question is nobody's challenge: the gaps count the other questions only,
+    for members too."""
+    from smartplace.frameworks.tests.factories import SubDomainFactory
+    from smartplace.insights.gaps import gaps_for_coalition
+
+    SubDomainFactory(domain=world.economy, slug="shops", name="Shops")
+    for user in (AnonymousUser(), world.member):
+        row = gaps_for_coalition(coalition=world.coalition, user=user).rows[0]
+        assert (row.questions, row.unanswered) == (2, 2)  # the example and the proposal
