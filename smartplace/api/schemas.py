@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class Licence(Schema):
@@ -58,6 +58,8 @@ class Level(Schema):
 
 
 class Question(Schema):
+    id: int = Field(..., description="Initiatives name the questions they help to answer by "
+                                     "this id (`smart_questions`).")
     text: str
     status: str
 

@@ -34,6 +34,7 @@ from smartplace.initiatives.selectors import (
     organisation_list_involved,
 )
 from smartplace.initiatives.views import coalition_context, coalition_or_404
+from smartplace.insights.questions import initiatives_answering
 
 ORGANISATION_COLUMNS = [
     "id", "slug", "url", "name", "sector", "website", "initiatives_led",
@@ -204,12 +205,16 @@ def domain_detail(
     can_propose, can_support, can_decide, form (to propose; None for non-members),
     subdomains, page, initiatives, organisations, breadcrumbs
     Formats: .json, .csv (one row per initiative serving the domain; the JSON also has the
-    smart questions the caller may see, with their numbers of supporters, the sub-domains and
+    smart questions the caller may see, with their numbers of supporters and the addresses of
+    the initiatives the caller may see that help to answer them, the sub-domains and
     organisations)
     """
     coalition = coalition_or_404(slug)
     domain_obj = _domain_or_404(coalition, domain)
     questions = smart_question_list_for_domain(domain=domain_obj, user=request.user)
+    answering = initiatives_answering(question_ids=[q.pk for q in questions], user=request.user)
+    for question in questions:
+        question.answering = answering.get(question.pk, [])
     subdomains = list(subdomain_list_with_counts(coalition=coalition, user=request.user,
                                                  domain=domain_obj))
     initiatives = initiative_list_for_domain(coalition=coalition, user=request.user,
@@ -239,7 +244,9 @@ def domain_detail(
                 "domain": {"slug": domain_obj.slug, "name": domain_obj.name,
                            "description": domain_obj.description},
                 "smart_questions": [{"id": q.pk, "text": q.text, "status": q.status,
-                                     "supporters": q.supporter_count}
+                                     "supporters": q.supporter_count,
+                                     "answered_by": [request.build_absolute_uri(
+                                         i.get_absolute_url()) for i in q.answering]}
                                     for q in questions],
                 "subdomains": [{"slug": s.slug, "name": s.name,
                                 "initiatives": s.initiative_count,

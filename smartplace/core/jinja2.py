@@ -1,5 +1,6 @@
 """The Jinja2 environment for our templates, with GOV.UK Frontend's macros available."""
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -84,17 +85,23 @@ def language_links(request) -> list[dict]:
 def localised(obj, field: str) -> str:
     """
     `obj.<field>` in the page's language: on a Welsh page `obj.<field>_cy` when it is filled
-    in (frameworks store names, descriptions and questions in both), English otherwise.
+    in (frameworks store names, descriptions and questions in both), English otherwise. `obj`
+    may be a model instance or a dict (a row of a report).
     `{{ localised(domain, "name") }}` or `{{ domain|localised("name") }}`.
     """
     if obj is None:
         return ""
+    if isinstance(obj, Mapping):
+        read = obj.get
+    else:
+        def read(name, default):
+            return getattr(obj, name, default)
     language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
     if language != settings.LANGUAGE_CODE.split("-")[0]:
-        value = getattr(obj, f"{field}_{language}", "")
+        value = read(f"{field}_{language}", "")
         if value:
             return value
-    return getattr(obj, field, "")
+    return read(field, "")
 
 
 def environment(**options) -> Environment:

@@ -128,9 +128,11 @@ def framework_find(*, slug: str, version: str | None = None,
     raise Framework.DoesNotExist(f"{owner} no framework {wanted}. {hint}")
 
 
-def framework_tree_data(*, framework: Framework) -> dict[str, Any]:
+def framework_tree_data(*, framework: Framework, ids: bool = False) -> dict[str, Any]:
     """
-    The framework as a `smartplace-framework/1` file: a dict ready for `json.dumps`.
+    The framework as a `smartplace-framework/1` file: a dict ready for `json.dumps`. With
+    `ids`, each smart question also has its database `id` (the API's, which initiatives name
+    in `smart_questions`; a file to load carries none).
 
     Reads the prefetched tree when there is one (see `framework_with_tree`), so a view can
     serve it without further queries. `services.framework_export` is the way to export.
@@ -158,7 +160,8 @@ def framework_tree_data(*, framework: Framework) -> dict[str, Any]:
                 **_welsh(domain, "name", "description"),
                 "group": domain.group,
                 "questions": [
-                    {"text": question.text, "status": question.status,
+                    {**({"id": question.pk} if ids else {}),
+                     "text": question.text, "status": question.status,
                      **_welsh(question, "text")}
                     for question in domain.questions.all()
                 ],

@@ -10,9 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from smartplace.coalitions.models import Coalition
 from smartplace.core.govuk_fields import GovUKDateField, GroupedModelMultipleChoiceField
+from smartplace.core.jinja2 import localised
 from smartplace.core.models import Visibility
-from smartplace.frameworks.models import SubDomain
+from smartplace.frameworks.models import SmartQuestion, SubDomain
 from smartplace.initiatives.models import Initiative, InitiativeLink
+from smartplace.insights.questions import question_choices
 from smartplace.organisations.models import Organisation, Sector
 from smartplace.people.models import Membership, Person
 
@@ -153,11 +155,20 @@ class InitiativeForm(forms.Form):
     )
     subdomains = GroupedModelMultipleChoiceField(
         SubDomain.objects.none(), label=_("Sub-domains it serves"),
-        group_by=lambda subdomain: subdomain.domain.name,
+        group_by=lambda subdomain: localised(subdomain.domain, "name"),
         help_text=_("Choose every part of the coalition's domain model it contributes to."),
         empty_text=_("The coalition's framework has no sub-domains yet."),
         error_messages={"invalid_choice": _("Select sub-domains from the list"),
                         "invalid_pk_value": _("Select sub-domains from the list")},
+    )
+    smart_questions = GroupedModelMultipleChoiceField(
+        SmartQuestion.objects.none(), label=_("Smart questions it helps to answer"),
+        group_by=lambda question: localised(question.domain, "name"),
+        help_text=_("The challenge questions of the coalition's domains that it works "
+                    "towards. A question that no initiative answers shows on the gaps page."),
+        empty_text=_("The coalition's domains have no smart questions yet."),
+        error_messages={"invalid_choice": _("Select smart questions from the list"),
+                        "invalid_pk_value": _("Select smart questions from the list")},
     )
     links = LinksField(
         label=_("Links"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
@@ -201,6 +212,10 @@ class InitiativeForm(forms.Form):
             in_framework | already("subdomains")
         ).select_related("domain").order_by("domain__position", "domain__name", "position",
                                             "name")
+        self.fields["subdomains"].label_from_instance = lambda s: localised(s, "name")
+        self.fields["smart_questions"].queryset = question_choices(coalition=coalition,
+                                                                   initiative=initiative)
+        self.fields["smart_questions"].label_from_instance = lambda q: localised(q, "text")
 
     def clean(self):
         cleaned = super().clean()
@@ -226,6 +241,8 @@ def initial_from(initiative: Initiative) -> dict:
         "partners": [str(pk) for pk in initiative.partners.values_list("pk", flat=True)],
         "people": [str(pk) for pk in initiative.people.values_list("pk", flat=True)],
         "subdomains": [str(pk) for pk in initiative.subdomains.values_list("pk", flat=True)],
+        "smart_questions": [str(pk) for pk in initiative.question_answers.values_list(
+            "question_id", flat=True)],
         "links": format_links(initiative.links.all()),
         "visibility": initiative.visibility,
     }

@@ -43,6 +43,7 @@ EVIDENCE_FIELDS = ("capital_cost", "annual_cost", "annual_savings", "emission_sa
 #: Extra columns of one initiative's own page.
 INITIATIVE_DETAIL_COLUMNS = [
     *INITIATIVE_COLUMNS, "coalition", "lifetime_years", "funding_source", "people", "links",
+    "smart_questions",
 ]
 
 

@@ -2,8 +2,9 @@
 Writes about initiatives: adding and changing one from the members' form.
 
 `data` is the form's cleaned data: title, description, status, start_date, end_date,
-lead_organisation, partners, people, subdomains, links (a list of (address, title)) and
-visibility. Each write is atomic and recorded in the admin's history of the initiative.
+lead_organisation, partners, people, subdomains, smart_questions (the smart questions it
+helps to answer; `insights.questions`), links (a list of (address, title)) and visibility.
+Each write is atomic and recorded in the admin's history of the initiative.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from smartplace.coalitions.models import Coalition
 from smartplace.core.models import Visibility
 from smartplace.initiatives.models import Initiative, InitiativeLink
+from smartplace.insights.questions import question_answers_check, question_answers_set
 from smartplace.people.services import log_change, person_get_or_create_for_user
 
 # Words that would clash with the addresses of pages about initiatives.
@@ -49,7 +51,13 @@ def initiative_slug(*, coalition: Coalition, title: str, exclude_pk: int | None 
 
 def _check_related(*, coalition: Coalition, data: Mapping[str, Any],
                    initiative: Initiative | None) -> None:
-    """Sub-domains must come from the coalition's framework (or be ones it already had)."""
+    """
+    Sub-domains must come from the coalition's framework (or be ones it already had); smart
+    questions too, and not declined (unless it already answered them).
+    """
+    if data.get("smart_questions") is not None:
+        question_answers_check(coalition=coalition, questions=data["smart_questions"],
+                               initiative=initiative)
     subdomains = data.get("subdomains")
     if subdomains is None:
         return
@@ -79,6 +87,8 @@ def _save_related(initiative: Initiative, data: Mapping[str, Any]) -> None:
     for name in RELATED:
         if name in data and data[name] is not None:
             getattr(initiative, name).set(data[name])
+    if data.get("smart_questions") is not None:
+        question_answers_set(initiative=initiative, questions=data["smart_questions"])
     if "links" in data and data["links"] is not None:
         initiative.links.all().delete()
         InitiativeLink.objects.bulk_create(

@@ -32,6 +32,7 @@ from smartplace.initiatives.selectors import (
     initiative_rows,
 )
 from smartplace.insights.evidence import initiative_insights
+from smartplace.insights.questions import questions_answered_by
 
 
 def coalition_or_404(slug: str) -> Coalition:
@@ -170,7 +171,8 @@ def initiative_detail(
     links and evidence. 404 when `request.user` may not see it.
 
     Template: initiatives/initiative_detail.html
-    Context: coalition, initiative, evidence, people, links, subdomains, can_edit, breadcrumbs
+    Context: coalition, initiative, evidence, people, links, subdomains, smart_questions (those
+    it helps to answer that the user may see), can_edit, breadcrumbs
     Formats: .json, .csv (one row, the initiative with its evidence, people and links)
     """
     coalition = coalition_or_404(slug)
@@ -183,6 +185,7 @@ def initiative_detail(
     except Initiative.evidence.RelatedObjectDoesNotExist:
         evidence = None
     subdomains: list[SubDomain] = list(item.subdomains.all())
+    questions = questions_answered_by(initiative_ids=[item.pk], user=request.user)[item.pk]
     context = {
         **coalition_context(
             request, coalition,
@@ -194,6 +197,7 @@ def initiative_detail(
         "people": item.public_people,
         "links": list(item.links.all()),
         "subdomains": subdomains,
+        "smart_questions": questions,
         "evidence_summary": evidence_summary(evidence),
         "can_edit": request.user.has_perm("initiatives.change_initiative", item),
         # The evidence card and freshness flag (smartplace/insights).
@@ -204,6 +208,7 @@ def initiative_detail(
         row = initiative_row(item, absolute=request.build_absolute_uri)
         row["people"] = [person.name for person in item.public_people]
         row["links"] = [link.url for link in context["links"]]
+        row["smart_questions"] = [question.text for question in questions]
         last = max(filter(None, [item.updated_at, evidence.updated_at if evidence else None]))
         return Dataset(title=item.title, columns=INITIATIVE_DETAIL_COLUMNS, rows=[row],
                        licence=coalition.licence, last_updated=last)

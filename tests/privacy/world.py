@@ -139,6 +139,13 @@ def build_world() -> World:
                                   f"{PRIVATE_INITIATIVE_LINK}", title=PRIVATE_INITIATIVE_LINK)
     Evidence.objects.create(initiative=private, notes=PRIVATE_INITIATIVE_EVIDENCE,
                             funding_source=PRIVATE_INITIATIVE_EVIDENCE, annual_cost=1000)
+    # The private initiative helps to answer the public question (the domain page lists the
+    # initiatives answering each question); the public one answers the declined question
+    # (its page lists the questions it answers).
+    from smartplace.insights.models_gaps import QuestionAnswer
+
+    QuestionAnswer.objects.create(initiative=private, question=proposed_question)
+    QuestionAnswer.objects.create(initiative=public, question=declined_question)
 
     # Ratings whose reasons were not shared, in the closed round (result recomputed) and the
     # open one.

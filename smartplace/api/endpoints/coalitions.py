@@ -119,7 +119,7 @@ def coalition_framework(request, slug: str = slug_path("The coalition's slug")):
         raise Http404(_("This coalition has no framework yet."))
     framework = framework_with_tree(questions=smart_question_list_visible(user=user)).get(
         pk=coalition.framework_id)
-    return framework_tree_data(framework=framework)
+    return framework_tree_data(framework=framework, ids=True)
 
 
 @router.get("/coalitions/{slug}/organisations", response={200: OrganisationPage, **READ_ERRORS},

@@ -62,4 +62,4 @@ def framework_get(request, slug: str = slug_path("The framework's slug"),
     framework = framework_get_shared(slug=slug, version=version)
     if framework is None:
         raise Http404(_("There is no framework at this address."))
-    return framework_tree_data(framework=framework)
+    return framework_tree_data(framework=framework, ids=True)

@@ -42,6 +42,7 @@ from smartplace.initiatives.selectors import (
     initiative_list_visible,
 )
 from smartplace.initiatives.views import domain_list_with_counts_for_form
+from smartplace.insights.questions import question_choices, questions_answered_by
 from smartplace.organisations.models import Organisation
 
 router = Router(tags=["initiatives"])
@@ -70,7 +71,9 @@ class EvidenceOut(Schema):
 
 class InitiativeOut(Schema):
     """One initiative. `partners` and `lead_organisation` are organisation slugs;
-    `subdomains` are "domain/sub-domain" slugs of the coalition's framework."""
+    `subdomains` are "domain/sub-domain" slugs of the coalition's framework;
+    `smart_questions` the ids of the smart questions it helps to answer (those the caller may
+    see; `GET /coalitions/{slug}/framework` lists them)."""
 
     id: int
     slug: str
@@ -83,6 +86,7 @@ class InitiativeOut(Schema):
     lead_organisation: str | None
     partners: list[str]
     subdomains: list[str]
+    smart_questions: list[int]
     visibility: VisibilityChoice
     evidence: EvidenceOut | None
     updated_at: datetime
@@ -107,6 +111,9 @@ class InitiativeIn(Schema):
     partners: list[str] = Field([], max_length=200, description="Organisation slugs.")
     subdomains: list[str] = Field([], max_length=500,
                                   description='"domain/sub-domain" slugs of the framework.')
+    smart_questions: list[int] = Field(
+        [], max_length=500, description="Ids of smart questions of the framework (not declined) "
+                                        "that it helps to answer.")
     links: list[Link] = Field([], max_length=MAX_LINKS)
     visibility: VisibilityChoice = "public"
 
@@ -122,6 +129,7 @@ class InitiativePatch(Schema):
     lead_organisation: str | None = Field(None, max_length=120)
     partners: list[str] = Field(None, max_length=200)
     subdomains: list[str] = Field(None, max_length=500)
+    smart_questions: list[int] = Field(None, max_length=500)
     links: list[Link] = Field(None, max_length=MAX_LINKS)
     visibility: VisibilityChoice = None
 
@@ -130,8 +138,15 @@ def _plain_decimal(value) -> str | None:
     return None if value is None else format(value, "f")
 
 
-def initiative_out(request, initiative: Initiative) -> dict[str, Any]:
-    """An initiative prefetched by `initiative_list_for_display` as InitiativeOut."""
+def initiative_out(request, initiative: Initiative,
+                   questions: dict[int, list] | None = None) -> dict[str, Any]:
+    """
+    An initiative prefetched by `initiative_list_for_display` as InitiativeOut. `questions`
+    maps initiative ids to the smart questions they answer (`questions_answered_by`, for a
+    page at once); without it, they are read for this initiative.
+    """
+    if questions is None:
+        questions = questions_answered_by(initiative_ids=[initiative.pk], user=api_user(request))
     try:
         evidence = initiative.evidence
     except ObjectDoesNotExist:
@@ -149,6 +164,7 @@ def initiative_out(request, initiative: Initiative) -> dict[str, Any]:
         if initiative.lead_organisation else None,
         "partners": [o.slug for o in initiative.partners.all()],
         "subdomains": [f"{s.domain.slug}/{s.slug}" for s in initiative.subdomains.all()],
+        "smart_questions": [q.pk for q in questions.get(initiative.pk, [])],
         "visibility": initiative.visibility,
         "evidence": {
             **{name: _plain_decimal(getattr(evidence, name)) for name in MONEY},
@@ -185,7 +201,8 @@ def initiative_list(request, slug: str = slug_path("The coalition's slug"), q: s
     initiatives = initiative_list_filtered(coalition=coalition, user=user, filters=filters)
     rows, nxt = cursor_paginate(request, initiatives, keys=None if filters.q else ("title", "pk"),
                                 limit=limit, cursor=cursor)
-    return {"items": [initiative_out(request, i) for i in rows], "next": nxt}
+    questions = questions_answered_by(initiative_ids=[i.pk for i in rows], user=user)
+    return {"items": [initiative_out(request, i, questions) for i in rows], "next": nxt}
 
 
 @router.get("/coalitions/{slug}/initiatives/{initiative}",
@@ -217,7 +234,8 @@ def _nul_paths(value: Any, path: str):
             yield from _nul_paths(item, f"{path}.{index}")
 
 
-def _resolve(coalition, payload: dict[str, Any]) -> dict[str, Any]:
+def _resolve(coalition, payload: dict[str, Any],
+             initiative: Initiative | None = None) -> dict[str, Any]:
     """Slugs in `payload` → objects, as `initiatives.services` takes them; 422 for unknown."""
     errors: list[dict] = []
     data = dict(payload)
@@ -263,6 +281,18 @@ def _resolve(coalition, payload: dict[str, Any]) -> dict[str, Any]:
             elif available[name] not in chosen:
                 chosen.append(available[name])
         data["subdomains"] = chosen
+    if data.get("smart_questions") is not None:
+        offered = {q.pk: q for q in question_choices(coalition=coalition,
+                                                     initiative=initiative)}
+        questions = []
+        for index, pk in enumerate(data["smart_questions"]):
+            if pk not in offered:
+                error(f"smart_questions.{index}", _(
+                    "The coalition's framework has no smart question %(id)s that can be "
+                    "answered (it does not exist or has been declined)") % {"id": pk}, "unknown")
+            elif offered[pk] not in questions:
+                questions.append(offered[pk])
+        data["smart_questions"] = questions
     if data.get("links") is not None:
         validate = URLValidator(schemes=["http", "https"])
         seen = set()
@@ -353,14 +383,14 @@ def initiative_update(request, payload: InitiativePatch,
                               "initiatives."))
     sent = payload.dict(exclude_unset=True)
     for name in ("title", "status", "visibility", "description", "partners", "subdomains",
-                 "links"):
+                 "smart_questions", "links"):
         if name in sent and sent[name] is None:
             raise ApiError(422, _("The initiative is not valid."), [
                 {"location": "body", "field": name, "message": _("This field cannot be null"),
                  "code": "null"}])
     start = sent.get("start_date", item.start_date)
     end = sent.get("end_date", item.end_date)
-    data = _resolve(coalition, {**sent, "start_date": start, "end_date": end})
+    data = _resolve(coalition, {**sent, "start_date": start, "end_date": end}, item)
     data = {k: v for k, v in data.items() if k in sent}
     try:
         item = services.initiative_update(initiative=item, data=data, updated_by=user)

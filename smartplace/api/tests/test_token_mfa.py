@@ -81,3 +81,19 @@ def test_without_the_requirement_a_coordinators_token_works(client, world, coord
     settings.SMARTPLACE_MFA_REQUIRED_FOR_COORDINATORS = False
     _user, auth = coordinator
     assert client.get("/api/v1/me", **auth).status_code == 200
+
+
+def test_the_command_warns_that_such_a_token_will_be_refused(world):
+    """create_api_token still makes the token (the app may be set up later) but says why it
+    will not work yet; a member's token comes without the warning."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    coordinator = CoordinatorFactory(coalition=world["coalition"]).person.user
+    for account, warned in ((coordinator, True), (UserFactory(), False)):
+        err = StringIO()
+        call_command("create_api_token", "--user", account.username, "--name", "Script",
+                     stdout=StringIO(), stderr=err)
+        assert ("must use multi-factor authentication" in err.getvalue()) is warned
+        assert ("/accounts/2fa/totp/activate/" in err.getvalue()) is warned

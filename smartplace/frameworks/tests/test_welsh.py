@@ -99,3 +99,23 @@ def test_welsh_pages_show_the_welsh_names_and_fall_back_to_english(client, bilin
     framework_adopt(framework=framework, coalition=coalition)
     page = client.get(f"/cy/coalitions/{coalition.slug}/domains/farming/").content.decode()
     assert "<h1 class=\"govuk-heading-xl\">Ffermio</h1>" in page and "Ffermydd Ambridge." in page
+
+
+@pytest.mark.django_db
+def test_insight_pages_name_domains_and_subdomains_in_welsh(client, bilingual):
+    """The gaps page, the network's table and the story of a coalition using the framework
+    name its domains and sub-domains in Welsh on /cy/ pages, in English otherwise."""
+    from smartplace.initiatives.tests.factories import InitiativeFactory
+
+    framework = framework_load(data=bilingual)
+    coalition = CoalitionFactory(framework=None)
+    copy_ = framework_adopt(framework=framework, coalition=coalition)
+    dairy = copy_.domains.get(slug="farming").subdomains.order_by("position").first()
+    InitiativeFactory(coalition=coalition, subdomains=[dairy])
+    base = f"/coalitions/{coalition.slug}"
+    for page in ("gaps/", "network/", "story/"):
+        welsh = client.get(f"/cy{base}/{page}").content.decode()
+        english = client.get(f"{base}/{page}").content.decode()
+        assert "Ffermio" in welsh and "Llaeth" in welsh, page
+        assert "Ffermio" not in english and "Llaeth" not in english, page
+        assert dairy.name in english, page

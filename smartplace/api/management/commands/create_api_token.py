@@ -3,7 +3,9 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
+from smartplace.accounts.middleware import mfa_missing
 from smartplace.api.services import api_token_create
 
 
@@ -29,4 +31,9 @@ class Command(BaseCommand):
             raise CommandError("; ".join(error.messages)) from error
         self.stderr.write(f"Made token “{token.name}” for {account.get_username()}. "
                           "Copy it now: it will not be shown again.")
+        if mfa_missing(account):
+            self.stderr.write(
+                f"Warning: {account.get_username()} must use multi-factor authentication and "
+                "has not set up an authenticator app, so the API refuses this token (401, "
+                f"code mfa_required) until they do, at {reverse('mfa_activate_totp')}.")
         self.stdout.write(secret)
