@@ -18,13 +18,16 @@ from django.urls import include, path, re_path
 
 from smartplace.accounts import signin_views
 
-#: allauth's multi-factor pages that take a code, wrapped so that a wrong code is 400.
+#: allauth's multi-factor pages with a form, wrapped so that a wrong code is 400 (and recovery
+#: codes that cannot be made, for want of an authenticator app, 400).
 mfa_code_pages = [
     path("accounts/2fa/authenticate/", signin_views.mfa_authenticate, name="mfa_authenticate"),
     path("accounts/2fa/reauthenticate/", signin_views.mfa_reauthenticate,
          name="mfa_reauthenticate"),
     path("accounts/2fa/totp/activate/", signin_views.mfa_activate_totp,
          name="mfa_activate_totp"),
+    path("accounts/2fa/recovery-codes/generate/", signin_views.mfa_generate_recovery_codes,
+         name="mfa_generate_recovery_codes"),
 ]
 
 urlpatterns = [

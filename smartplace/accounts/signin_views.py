@@ -13,6 +13,7 @@ from allauth.account.internal.stagekit import clear_login
 from allauth.account.models import EmailAddress
 from allauth.account.stages import LoginByCodeStage, LoginStageController
 from allauth.mfa.base import views as mfa_views
+from allauth.mfa.recovery_codes import views as recovery_views
 from allauth.mfa.totp import views as totp_views
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -29,6 +30,7 @@ _confirm = allauth_views.confirm_login_code
 _mfa_authenticate = mfa_views.authenticate
 _mfa_reauthenticate = mfa_views.reauthenticate
 _mfa_activate_totp = totp_views.activate_totp
+_mfa_generate_recovery_codes = recovery_views.generate_recovery_codes
 #: Error codes of allauth's rate limits on codes (AccountAdapter.error_messages).
 TOO_MANY = ("too_many_login_attempts", "rate_limited")
 
@@ -88,6 +90,17 @@ def mfa_activate_totp(request: HttpRequest) -> HttpResponse:
     totp_url)
     """
     return _code_refused_if_wrong(_mfa_activate_totp(request))
+
+
+def mfa_generate_recovery_codes(request: HttpRequest) -> HttpResponse:
+    """
+    /accounts/2fa/recovery-codes/generate/: make a new set of recovery codes (allauth's view,
+    after "confirm it is you"). Refused with 400 and the reason on the page when none can be
+    made (no authenticator app); nothing changes.
+
+    Template: mfa/recovery_codes/generate.html (allauth's context: form)
+    """
+    return _refused_if_wrong(_mfa_generate_recovery_codes(request))
 
 
 def create_account(request: HttpRequest) -> HttpResponse:

@@ -32,6 +32,7 @@ from smartplace.assessments.models import (
     Stage,
 )
 from smartplace.assessments.values import value_to_method
+from smartplace.instruments.definition import format_exact
 from smartplace.instruments.models import Instrument, Question
 from smartplace.instruments.selectors import instrument_to_method, instrument_with_tree
 from smartplace.methods import scoring as m
@@ -123,7 +124,7 @@ def public_participants(*, cycle: Cycle) -> QuerySet[Participant]:
         return Participant.objects.none()
     return (Participant.objects.filter(cycle=cycle, stage=Stage.PUBLISHED)
             .select_related("cycle", "organisation", "organisation__place")
-            .order_by("organisation__name"))
+            .order_by("organisation__name", "pk"))
 
 
 def live_answers(*, participants: Iterable[Participant]) -> dict[int, list[Answer]]:
@@ -386,6 +387,15 @@ def cycle_composite_index(*, cycle: Cycle, scores: dict[Participant, m.Organisat
               for p, s in scores.items()}
     return composite_index(tree=tree, values=values, min_coverage=INDEX_MIN_COVERAGE,
                            min_unit_coverage=INDEX_MIN_UNIT_COVERAGE)
+
+
+def composite_index_rule() -> dict[str, str]:
+    """The composite index's method in the words its JSON twin and the API give it."""
+    return {"indicators": "each scored question's share of its maximum",
+            "standardised": "z-score, population standard deviation",
+            "aggregation": "unweighted mean: questions → sections → index",
+            "min_coverage": format_exact(INDEX_MIN_COVERAGE),
+            "min_unit_coverage": format_exact(INDEX_MIN_UNIT_COVERAGE)}
 
 
 def composite_index_rows(*, index: CompositeIndex[Participant]) -> list[dict]:

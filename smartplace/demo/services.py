@@ -443,8 +443,12 @@ def demo_load(*, data_dir: Path | None = None,
         _initiative_people(coalition, people, people_path)
         _smart_questions(data_dir / "smart_questions.json", coalition)
 
+    # The memberships of people.json's people (the rounds' demo raters, added later, are
+    # counted by the rounds' own summary), so a second run reports the same.
     memberships = dict(
-        Membership.objects.filter(coalition=coalition).values_list("status")
+        Membership.objects.filter(coalition=coalition,
+                                  person__in=[person for person, _domains in people])
+        .values_list("status")
         .annotate(n=Count("id")).values_list("status", "n")
     )
     initiatives = Initiative.objects.filter(coalition=coalition)

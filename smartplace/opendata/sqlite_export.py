@@ -2,12 +2,12 @@
 The whole site's public data as one SQLite database, built with the standard library.
 
 Only what anyone may see: public initiatives (and only their links), organisations, places,
-coalitions, frameworks, smart questions (never declined ones), people who consented to a
-public profile with their active memberships, the assessment cycles whose results are public,
-and for those published with organisations named their results, section scores and answers
-(the rows of their data packages). Never private initiatives, never anyone without consent,
-never email addresses, never an unpublished or private cycle, nothing per organisation of an
-anonymised one.
+coalitions, frameworks, smart questions (never declined ones) and which public initiatives
+answer them, people who consented to a public profile with their active memberships, the
+assessment cycles whose results are public, and for those published with organisations named
+their results, section scores and answers (the rows of their data packages). Never private
+initiatives, never anyone without consent, never email addresses, never an unpublished or
+private cycle, nothing per organisation of an anonymised one.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from smartplace.initiatives.selectors import (
     initiative_list_for_display,
     initiative_rows,
 )
+from smartplace.insights.models_gaps import QuestionAnswer
 from smartplace.opendata.datasets.cycle_rows import CycleData
 from smartplace.opendata.datasets.cycles import cycle_licence
 from smartplace.organisations.models import Organisation
@@ -150,6 +151,14 @@ def site_sqlite_write(*, path: Path | str, absolute: Callable[[str], str]) -> di
                 initiative__in=public_ids).order_by("initiative_id", "subdomain_id")
              .values_list("initiative_id", "subdomain_id").iterator(chunk_size=CHUNK)),
             primary_key=["initiative_id", "subdomain_id"])
+        counts["initiative_smart_questions"] = _write(
+            db, "initiative_smart_questions", ["initiative_id", "question_id"],
+            ({"initiative_id": i, "question_id": q} for i, q in QuestionAnswer.objects.filter(
+                initiative__in=public_ids,
+                question__in=smart_question_list_visible(user=None).order_by().values("pk"),
+            ).order_by("initiative_id", "question_id")
+             .values_list("initiative_id", "question_id").iterator(chunk_size=CHUNK)),
+            primary_key=["initiative_id", "question_id"])
         people = Person.objects.public()
         counts["people"] = _write(db, "people", ["id", "name", "job_title"],
                                   people.order_by("pk").values("id", "name", "job_title")

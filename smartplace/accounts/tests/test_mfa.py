@@ -179,3 +179,14 @@ def test_turning_the_app_on_shows_the_recovery_codes_without_asking_again(client
     codes = Authenticator.objects.get(user=member.person.user,
                                       type=Authenticator.Type.RECOVERY_CODES)
     assert codes.wrap().get_unused_codes()[0] in page.content.decode()
+
+
+def test_recovery_codes_cannot_be_made_without_an_app_400(client):
+    """Asking for new recovery codes without an authenticator app is refused with 400 and the
+    reason in the error summary; no codes are made."""
+    member = MembershipFactory()
+    client.force_login(member.person.user)
+    response = client.post(reverse("mfa_generate_recovery_codes"), {})
+    assert response.status_code == 400
+    assert "without having two-factor authentication enabled" in _error_summary(response)
+    assert not Authenticator.objects.filter(user=member.person.user).exists()

@@ -36,11 +36,10 @@ from smartplace.api.pagination import cursor_paginate
 from smartplace.api.params import check_query, cursor_query, limit_query, slug_path
 from smartplace.assessments.models import Cycle, Participant, Stage
 from smartplace.assessments.selectors import (
-    INDEX_MIN_COVERAGE,
-    INDEX_MIN_UNIT_COVERAGE,
     Change,
     CohortStatistics,
     composite_index_rows,
+    composite_index_rule,
     cycle_changes,
     cycle_cohorts,
     cycle_composite_index,
@@ -337,11 +336,7 @@ def cycle_index(request, cycle: str = slug_path("The cycle's slug")):
     index = cycle_composite_index(cycle=found, scores=results.scores)
     return {
         "cycle": found.slug,
-        "rule": {"indicators": "each scored question's share of its maximum",
-                 "standardised": "z-score, population standard deviation",
-                 "aggregation": "unweighted mean: questions → sections → index",
-                 "min_coverage": format_exact(INDEX_MIN_COVERAGE),
-                 "min_unit_coverage": format_exact(INDEX_MIN_UNIT_COVERAGE)},
+        "rule": composite_index_rule(),
         "entries": [{"rank": r["rank"], "organisation": r["participant"].organisation.slug,
                      "name": r["participant"].organisation.name,
                      "index": _fixed(r["value"], 3), "coverage": format_exact(r["coverage"])}

@@ -18,6 +18,7 @@ from smartplace.assessments.models import Cycle
 from smartplace.assessments.selectors import cycle_composite_index, cycle_scores
 from smartplace.assessments.tests.factories import WORKED_EXAMPLE, example_instrument
 from smartplace.assessments.tests.helpers import published_cycle, score_command
+from smartplace.instruments.definition import format_exact
 from smartplace.instruments.services import instrument_load_builtins
 
 MET, SHIRE = "Metropolitan district", "Non-metropolitan district"
@@ -307,3 +308,41 @@ def test_results_show_the_strategy_by_execution_chart_for_the_huawei_instrument(
     assert "<svg" in page and "Strategy by Execution" in page
     for slug in levels:
         assert f"{slug.title()} Council: Strategy" in page
+
+
+@pytest.mark.django_db
+def test_an_organisation_with_too_little_data_is_left_out_of_the_index(client, tmp_path):
+    """An organisation with values for fewer than three quarters of the indicators (here four
+    of nine answered "not applicable") has no rank or value: the index page lists it under
+    "Left out for too little data" with its share, and the twin and the API name it in
+    `excluded`, not among the ranks."""
+    folder = tmp_path / "lenient"
+    shutil.copytree(WORKED_EXAMPLE, folder)
+    lines = list(csv.DictReader(io.StringIO((folder / "questions.csv").read_text())))
+    for line in lines:
+        if line["code"] in ("L1", "L2", "L3", "D1"):
+            line["not_applicable"] = "yes"
+    with (folder / "questions.csv").open("w", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(lines[0]))
+        writer.writeheader()
+        writer.writerows(lines)
+    sparse = {**ANSWERS, "foxton": answers(L1="n/a", L2="n/a", L3="n/a", D1="n/a")}
+    cycle = published_cycle(answers=sparse, peer={**PEERS, "foxton": MET},
+                            instrument=example_instrument(folder))
+    scores = cycle_scores(cycle=cycle)
+    index = cycle_composite_index(cycle=cycle, scores=scores)
+    foxton = next(p for p in scores if p.organisation.slug == "foxton")
+    share = index.excluded[foxton]
+    assert share == Fraction(5, 9)
+    assert foxton not in index.ranks or index.ranks[foxton] is None
+    page = get_text(client, public_urls(cycle)["index"])
+    left_out = page.split("Left out for too little data")[1]
+    assert f"Foxton Council: {float(share) * 100:.0f}%" in left_out
+    twin = get_json(client, public_urls(cycle)["index.json"])
+    assert {"organisation": "foxton", "coverage": format_exact(share)} in twin["excluded"]
+    ranked = [r for r in twin["rows"] if r["rank"] is not None]
+    assert "foxton" not in {r["organisation"] for r in ranked}
+    assert len(ranked) == len(ANSWERS)
+    api = client.get(f"/api/v1/cycles/{cycle.slug}/index").json()
+    assert api["excluded"] == twin["excluded"] and api["rule"] == twin["rule"]
+    assert all(e["organisation"] != "foxton" or e["rank"] is None for e in api["entries"])

@@ -182,6 +182,18 @@ def test_rerun_changes_no_counts(coalition):
     assert _counts() == before
 
 
+def test_the_summary_counts_the_demo_peoples_memberships_on_every_run(coalition, demo):
+    """The summary counts the memberships of people.json's people, so another member of the
+    coalition (a rounds demo rater, say) does not change what a second run reports."""
+    from smartplace.people.tests.factories import MembershipFactory
+
+    assert demo.memberships == {"active": 23, "left": 1, "requested": 1}
+    MembershipFactory(coalition=coalition)
+    again = demo_load()
+    assert again.memberships == demo.memberships
+    assert "  people: 25 (memberships: 23 active, 1 left, 1 requested)" in again.lines()
+
+
 def test_rerun_restores_demo_rows_and_keeps_others(coalition):
     """A re-run restores an edited demo initiative and keeps an initiative added by hand."""
     edited = Initiative.objects.get(coalition=coalition, external_id="demo-open-data-portal")

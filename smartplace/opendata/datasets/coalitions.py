@@ -1,7 +1,8 @@
 """
 A coalition's data package: its public initiatives, the organisations working on them, and its
 domain model, with the links between them. Only what anyone may see: public initiatives,
-counts of public initiatives, smart questions that are not declined, no people.
+counts of public initiatives, smart questions that are not declined (and which public
+initiatives help to answer them), no people.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from smartplace.initiatives.selectors import (
     initiative_list_filtered,
     initiative_rows,
 )
+from smartplace.insights.models_gaps import QuestionAnswer
 from smartplace.opendata.packages import Column, ForeignKey, Package, Table
 from smartplace.opendata.registry import DatasetMeta
 from smartplace.organisations.models import Sector
@@ -94,7 +96,8 @@ def coalition_package(*, coalition: Coalition, absolute: Callable[[str], str], v
     """
     The data package of `coalition` at `version`: initiatives.csv (the same rows and cells as
     the coalition's /initiatives.csv for a visitor), organisations.csv,
-    initiative_organisations.csv, initiative_subdomains.csv, subdomains.csv, domains.csv.
+    initiative_organisations.csv, initiative_subdomains.csv, subdomains.csv, domains.csv,
+    smart_questions.csv and initiative_smart_questions.csv.
     """
     initiatives = coalition_initiatives(coalition)
 
@@ -142,11 +145,29 @@ def coalition_package(*, coalition: Coalition, absolute: Callable[[str], str], v
                    "description": s.description, "position": s.position,
                    "illustrative": s.is_illustrative}
 
+    domain_filter = (Q(framework_id=coalition.framework_id)
+                     | Q(pk__in=SubDomain.objects.filter(_subdomain_ids(coalition))
+                         .values("domain_id")))
+    questions = smart_question_list_visible(user=AnonymousUser()).filter(
+        domain__in=Domain.objects.filter(domain_filter).values("pk"))
+
+    def question_rows() -> Iterator[dict]:
+        ordered = questions.order_by("domain__position", "domain__name", "domain_id",
+                                     "position", "pk")
+        for q in ordered.iterator(chunk_size=CHUNK):
+            yield {"id": q.pk, "domain_id": q.domain_id, "text": q.text, "status": q.status,
+                   "position": q.position}
+
+    def answer_rows() -> Iterator[dict]:
+        answers = QuestionAnswer.objects.filter(
+            initiative__in=public_ids, question__in=questions.order_by().values("pk")
+        ).order_by("initiative_id", "question_id")
+        for pk, question in answers.values_list("initiative_id", "question_id").iterator(
+                chunk_size=CHUNK):
+            yield {"initiative_id": pk, "question_id": question}
+
     def domain_rows() -> Iterator[dict]:
-        domains = Domain.objects.filter(
-            Q(framework_id=coalition.framework_id)
-            | Q(pk__in=SubDomain.objects.filter(_subdomain_ids(coalition)).values("domain_id"))
-        ).prefetch_related(Prefetch(
+        domains = Domain.objects.filter(domain_filter).prefetch_related(Prefetch(
             "questions", queryset=smart_question_list_visible(user=AnonymousUser()))
         ).order_by("position", "name", "pk")
         for d in domains:
@@ -221,6 +242,26 @@ def coalition_package(*, coalition: Coalition, absolute: Callable[[str], str], v
             Column("smart_questions", "string", "Its challenge questions: agreed, example and "
                    "proposed ones (never declined ones).", is_list=True),
         ], domain_rows, primary_key=["id"]),
+        Table("smart_questions", "Smart questions",
+              "The domains' challenge questions: agreed, example and proposed ones (never "
+              "declined ones), in the model's order.", [
+                  Column("id", "integer", "Number of the question.", required=True,
+                         unique=True),
+                  Column("domain_id", "integer", "Its domain.", required=True),
+                  Column("text", "string", "The question.", required=True),
+                  Column("status", "string", "agreed, example or proposed.", required=True,
+                         enum=["agreed", "example", "proposed"]),
+                  Column("position", "integer", "Order within the domain."),
+              ], question_rows, primary_key=["id"],
+              foreign_keys=[ForeignKey(["domain_id"], "domains", ["id"])]),
+        Table("initiative_smart_questions", "Which smart questions each initiative answers",
+              "One row per public initiative and smart question it helps to answer. A question "
+              "with no row here is an unanswered question on the gaps page.", [
+                  Column("initiative_id", "integer", "An initiative's id.", required=True),
+                  Column("question_id", "integer", "A smart question's id.", required=True),
+              ], answer_rows, primary_key=["initiative_id", "question_id"],
+              foreign_keys=[ForeignKey(["initiative_id"], "initiatives", ["id"]),
+                            ForeignKey(["question_id"], "smart_questions", ["id"])]),
     ]
     return Package(
         name=f"{coalition.slug}-open-data",

@@ -13,7 +13,9 @@ from csvw import CSVW
 from django.core.management import CommandError, call_command
 from frictionless import Package as FrictionlessPackage
 
+from smartplace.frameworks.tests.factories import SmartQuestionFactory
 from smartplace.initiatives.models import Evidence
+from smartplace.insights.models_gaps import QuestionAnswer
 from smartplace.opendata.models import DataRelease
 from smartplace.people.tests.factories import PASSWORD, CoordinatorFactory
 
@@ -41,9 +43,15 @@ def csvw_problems(metadata) -> list[str]:
 
 @pytest.fixture
 def package_dir(client, world, tmp_path):
-    """The latest package of "ambridge", downloaded as a zip and unpacked."""
+    """The latest package of "ambridge", downloaded as a zip and unpacked. Economy has an
+    agreed question the public wi-fi answers, a proposed one only the private pilot answers
+    and a declined one the hub answers."""
     Evidence.objects.create(initiative=world["wifi"], capital_cost="12500.50",
                             annual_savings="300")
+    for status, initiative in (("agreed", "wifi"), ("proposed", "secret"), ("declined", "hub")):
+        question = SmartQuestionFactory(domain=world["domain"], status=status,
+                                        text=f"A {status} question for Ambridge?")
+        QuestionAnswer.objects.create(initiative=world[initiative], question=question)
     response = client.get(f"{LATEST}.zip")
     assert response.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
@@ -60,6 +68,29 @@ def test_the_package_is_valid_frictionless(package_dir):
 def test_the_csvw_metadata_is_valid(package_dir):
     """csvw validates the CSV files against csv-metadata.json, foreign keys strictly."""
     assert csvw_problems(package_dir / "csv-metadata.json") == []
+
+
+def _read(path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def test_the_gaps_pages_unanswered_questions_can_be_recomputed(client, world, package_dir):
+    """smart_questions.csv and initiative_smart_questions.csv hold the questions anyone may see
+    and which public initiatives answer them: counting, per domain, the questions with no
+    answer gives the gaps page's public figure. Declined questions and private answers are in
+    neither file."""
+    questions = _read(package_dir / "smart_questions.csv")
+    answers = _read(package_dir / "initiative_smart_questions.csv")
+    assert sorted(q["status"] for q in questions) == ["agreed", "proposed"]
+    assert [a["initiative_id"] for a in answers] == [str(world["wifi"].pk)]
+    answered = {a["question_id"] for a in answers}
+    unanswered = sum(1 for q in questions if q["domain_id"] == str(world["domain"].pk)
+                     and q["id"] not in answered)
+    gaps = client.get("/coalitions/ambridge/gaps.json").json()
+    row = next(r for r in gaps["rows"] if r["subdomain_slug"] == "start-ups")
+    assert (row["smart_questions"], row["unanswered_questions"]) == (len(questions), unanswered)
+    assert unanswered == 1
 
 
 def test_a_broken_file_fails_validation(package_dir):

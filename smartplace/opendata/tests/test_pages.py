@@ -8,6 +8,8 @@ import sqlite3
 
 import pytest
 
+from smartplace.frameworks.tests.factories import SmartQuestionFactory
+from smartplace.insights.models_gaps import QuestionAnswer
 from smartplace.opendata.models import DataProblemReport
 from smartplace.opendata.services import data_release_make
 from smartplace.people.tests.factories import MembershipFactory, PersonFactory
@@ -60,6 +62,10 @@ def test_the_site_database_has_public_data_only(client, world, tmp_path):
     """smartplace.sqlite holds public initiatives and consenting people, nothing else."""
     public = PersonFactory(name="Shula Hebden", public_profile=True)
     MembershipFactory(coalition=world["coalition"], person=public)
+    questions = {}
+    for status, initiative in (("agreed", "wifi"), ("proposed", "secret"), ("declined", "hub")):
+        questions[status] = SmartQuestionFactory(domain=world["domain"], status=status)
+        QuestionAnswer.objects.create(initiative=world[initiative], question=questions[status])
     response = client.get("/data/smartplace.sqlite")
     assert response.status_code == 200
     path = tmp_path / "site.sqlite"
@@ -71,11 +77,15 @@ def test_the_site_database_has_public_data_only(client, world, tmp_path):
         links = {row[0] for row in db.execute("SELECT initiative_id FROM "
                                               "initiative_organisations")}
         organisations = {row[0] for row in db.execute("SELECT slug FROM organisations")}
+        answers = list(db.execute("SELECT initiative_id, question_id FROM "
+                                  "initiative_smart_questions"))
     finally:
         db.close()
     assert titles == {"Village wi-fi", "Digital hub"}
     assert people == {"Shula Hebden"}
     assert world["secret"].pk not in links
+    # A private initiative's answer and an answer to a declined question are left out.
+    assert answers == [(world["wifi"].pk, questions["agreed"].pk)]
     assert {"ambridge-cafe", "borsetshire-council"} <= organisations
     assert b"Jill Archer" not in path.read_bytes()
     assert b"Secret pilot" not in path.read_bytes()
