@@ -30,13 +30,17 @@ def format_date(value, fmt: str = "j F Y") -> str:
 
 
 def format_datetime(value) -> str:
+    """Date and time as GOV.UK writes them: 22 November 2026 at 10:43am."""
     if not value:
         return ""
     value = timezone.localtime(value) if timezone.is_aware(value) else value
-    # GOV.UK style: "22 November 2026 at 10:43am" (no dots in am/pm).
+    # GOV.UK style: "22 November 2026 at 10:43am" (no dots in am/pm); the words translated.
     hour = value.hour % 12 or 12
-    suffix = "am" if value.hour < 12 else "pm"
-    return f"{formats.date_format(value, 'j F Y')} at {hour}:{value.minute:02d}{suffix}"
+    suffix = (translation.pgettext("time of day", "am") if value.hour < 12
+              else translation.pgettext("time of day", "pm"))
+    return translation.gettext("%(date)s at %(time)s") % {
+        "date": formats.date_format(value, "j F Y"),
+        "time": f"{hour}:{value.minute:02d}{suffix}"}
 
 
 def money(value, currency: str = "£") -> str:

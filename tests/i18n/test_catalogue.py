@@ -46,6 +46,7 @@ def test_the_compiled_catalogue_matches_the_po_file():
         compiled = gettext.GNUTranslations(handle)
     stale = [m.id for m in _catalogue()
              if m.id and isinstance(m.id, str) and m.string and not m.fuzzy
-             and compiled.gettext(m.id) != m.string]
+             and (compiled.pgettext(m.context, m.id) if m.context
+                  else compiled.gettext(m.id)) != m.string]
     assert not stale, "django.mo is older than django.po; run `make messages`:\n" + "\n".join(
         stale[:20])
