@@ -173,6 +173,8 @@ def test_the_gaps_page_counts_a_question_as_answered_once_an_initiative_says_so(
         return {row.subdomain.slug: row.unanswered for row in report.rows}["start-ups"]
 
     assert unanswered() == 2  # agreed and proposed; declined is not counted
+    page = client.get(reverse("insights:gaps", kwargs={"slug": coalition.slug})).content.decode()
+    assert f'href="{domain_url(coalition, domain)}#smart-questions">2 of 2' in page
     client.post(reverse("coalitions:initiative_create", kwargs={"slug": coalition.slug}),
                 {**FORM, "smart_questions": [agreed.pk]})
     assert unanswered() == 1
