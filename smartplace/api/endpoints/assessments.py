@@ -187,14 +187,15 @@ def score_out(request, cycle: Cycle, participant: Participant, score: m.Organisa
 @router.get("/cycles", response={200: CyclePage, **READ_ERRORS}, operation_id="cycle_list",
             summary="List published assessment cycles")
 def cycle_list(request, cursor: str | None = cursor_query(), limit: int = limit_query()):
-    """The assessment cycles with public results (published, named or anonymised), by name,
-    as `/assessments/` lists them. Private and unpublished cycles are never listed."""
+    """The assessment cycles with public results (published, named or anonymised), newest
+    first (by when they were published, then by name), as `/assessments/` lists them.
+    Private and unpublished cycles are never listed."""
     api_user(request)
     check_query(request, (), paged=True)
     cycles = cycle_public_list().select_related("previous").annotate(
         published_count=Count("participants", filter=Q(participants__stage=Stage.PUBLISHED)))
-    rows, nxt = cursor_paginate(request, cycles, keys=("name", "pk"), limit=limit,
-                                cursor=cursor)
+    rows, nxt = cursor_paginate(request, cycles, keys=("-published_at", "name", "pk"),
+                                limit=limit, cursor=cursor)
     return {"items": [cycle_out(request, c) for c in rows], "next": nxt}
 
 
