@@ -53,3 +53,31 @@ def test_english_pages_have_one_address(client, prefix):
     """English pages live only at unprefixed addresses: /en/… is not a second copy."""
     assert client.get("/frameworks/").status_code == 200
     assert client.get(f"{prefix}/frameworks/").status_code == 404
+
+
+def test_pagination_and_times_are_in_welsh(client, settings):
+    """A Welsh list's pagination says Blaenorol, Nesaf and Tudalen N (as GOV.UK Frontend's
+    Welsh does), and a time is written "… am 3:05yh"; English pages are unchanged."""
+    from datetime import UTC, datetime
+
+    from smartplace.core.jinja2 import format_datetime
+    from smartplace.initiatives.tests.factories import InitiativeFactory
+
+    settings.SMARTPLACE_PAGE_SIZE = 2
+    coalition = CoalitionFactory(slug="ambridge")
+    for number in range(5):
+        InitiativeFactory(coalition=coalition, title=f"Ambridge project {number}")
+    welsh = client.get("/cy/coalitions/ambridge/initiatives/?page=2").content.decode()
+    assert re.search(r"Blaenorol<span class=\"govuk-visually-hidden\"> tudalen</span>", welsh)
+    assert re.search(r"Nesaf<span class=\"govuk-visually-hidden\"> tudalen</span>", welsh)
+    assert 'aria-label="Tudalen 3"' in welsh
+    english = client.get("/coalitions/ambridge/initiatives/?page=2").content.decode()
+    assert "Previous<span" in english and 'aria-label="Page 3"' in english
+    moment = datetime(2026, 12, 3, 15, 5, tzinfo=UTC)
+    settings.TIME_ZONE = "UTC"
+    from django.utils import translation
+
+    with translation.override("cy"):
+        assert format_datetime(moment) == "3 Rhagfyr 2026 am 3:05yh"
+    with translation.override("en-gb"):
+        assert format_datetime(moment) == "3 December 2026 at 3:05pm"
