@@ -1,7 +1,8 @@
 """
 Invitations to join a coalition, and the audit history of other apps' models.
 
-The history of initiatives, evidence, frameworks, smart questions and support for them is kept
+The history of initiatives, evidence, frameworks, smart questions, support for them and which
+initiatives answer them is kept
 by django-simple-history. The historical models are registered here, with
 `app="smartplace.accounts"`, so their tables and migrations belong to this app and the apps
 whose models they record need no change. Ratings keep their own history
@@ -26,11 +27,12 @@ from smartplace.frameworks.models import (
     SubDomain,
 )
 from smartplace.initiatives.models import Evidence, Initiative
+from smartplace.insights.models_gaps import QuestionAnswer
 from smartplace.people.models import Membership
 
 #: The models whose changes the audit history records (docs/accounts.md).
 AUDITED = [Initiative, Evidence, Framework, Domain, SubDomain, SmartQuestion,
-           SmartQuestionSupport]
+           SmartQuestionSupport, QuestionAnswer]
 for _model in AUDITED:
     simple_history.register(_model, app="smartplace.accounts",
                             excluded_fields=["updated_at"]

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartplace.accounts.models import Invitation
+from smartplace.accounts.models import AUDITED, Invitation
 from smartplace.api.models import ApiToken
 from smartplace.coalitions.models import Coalition
 from smartplace.frameworks.models import (
@@ -30,6 +30,7 @@ from smartplace.frameworks.models import (
     SubDomain,
 )
 from smartplace.initiatives.models import Evidence, Initiative
+from smartplace.insights.models_gaps import QuestionAnswer
 from smartplace.opendata.models import DataProblemReport
 from smartplace.people.models import Person
 from smartplace.rounds.models import Rating, RatingHistory
@@ -157,8 +158,7 @@ def _answers_by(user) -> list[dict]:
 
 def _changes_by(user) -> list[dict]:
     rows = []
-    for model in (Initiative, Evidence, Framework, Domain, SubDomain, SmartQuestion,
-                  SmartQuestionSupport):
+    for model in AUDITED:
         for record in model.history.filter(history_user=user).order_by("history_date"):
             rows.append({"what": model._meta.model_name, "id": record.id,
                          "object": str(record)[:200], "change": record.history_type,
@@ -284,6 +284,8 @@ def audit_entries(*, coalition: Coalition, limit: int = 200) -> list[AuditEntry]
             framework_id=framework_id).values("pk"))),
         (SmartQuestionSupport, Q(question_id__in=SmartQuestion.objects.filter(
             domain__framework_id=framework_id).values("pk"))),
+        (QuestionAnswer, Q(initiative_id__in=Initiative.objects.filter(
+            coalition=coalition).values("pk"))),
     ]
     entries: list[AuditEntry] = []
     user_ids = set()
@@ -307,11 +309,12 @@ def audit_entries(*, coalition: Coalition, limit: int = 200) -> list[AuditEntry]
     labelled = _labelled(raw)
     names = _names(user_ids)
     titles = dict(Initiative.objects.filter(pk__in={
-        record.initiative_id for model, record in pending if model is Evidence}).values_list(
-        "pk", "title"))
-    # Support for a smart question is named by its question.
+        record.initiative_id for model, record in pending
+        if model in (Evidence, QuestionAnswer)}).values_list("pk", "title"))
+    # Support for a smart question is named by its question; an answer by both.
     titles.update({("question", pk): text for pk, text in SmartQuestion.objects.filter(pk__in={
-        record.question_id for model, record in pending if model is SmartQuestionSupport}
+        record.question_id for model, record in pending
+        if model in (SmartQuestionSupport, QuestionAnswer)}
     ).values_list("pk", "text")})
     for model, record in pending:
         entries.append(AuditEntry(
@@ -331,6 +334,9 @@ def _label(model, record, titles: dict[int, str]) -> str:
         return _show(titles.get(record.initiative_id, record.initiative_id))
     if model is SmartQuestionSupport:
         return _show(titles.get(("question", record.question_id), record.question_id))
+    if model is QuestionAnswer:
+        return _show(f"{titles.get(record.initiative_id, record.initiative_id)} → "
+                     f"{titles.get(('question', record.question_id), record.question_id)}")
     if model is Framework:
         return _show(f"{record.name} ({record.version})")
     for name in ("title", "name", "text"):

@@ -83,12 +83,14 @@ def _apply(initiative: Initiative, data: Mapping[str, Any]) -> None:
             {"end_date": _("End date must be the same as or after the start date")})
 
 
-def _save_related(initiative: Initiative, data: Mapping[str, Any]) -> None:
+def _save_related(initiative: Initiative, data: Mapping[str, Any],
+                  user: AbstractBaseUser | None = None) -> None:
     for name in RELATED:
         if name in data and data[name] is not None:
             getattr(initiative, name).set(data[name])
     if data.get("smart_questions") is not None:
-        question_answers_set(initiative=initiative, questions=data["smart_questions"])
+        question_answers_set(initiative=initiative, questions=data["smart_questions"],
+                             user=user)
     if "links" in data and data["links"] is not None:
         initiative.links.all().delete()
         InitiativeLink.objects.bulk_create(
@@ -118,7 +120,7 @@ def initiative_create(*, coalition: Coalition, data: Mapping[str, Any],
                     initiative.created_by = person_get_or_create_for_user(user=created_by)
                 initiative.full_clean(validate_unique=False, validate_constraints=True)
                 initiative.save()
-                _save_related(initiative, data)
+                _save_related(initiative, data, created_by)
                 log_change(user=created_by, obj=initiative, added=True,
                            message="Added with the members' form.")
                 return initiative
@@ -144,6 +146,6 @@ def initiative_update(*, initiative: Initiative, data: Mapping[str, Any],
     _check_related(coalition=initiative.coalition, data=data, initiative=initiative)
     initiative.full_clean(validate_unique=False, validate_constraints=True)
     initiative.save()
-    _save_related(initiative, data)
+    _save_related(initiative, data, updated_by)
     log_change(user=updated_by, obj=initiative, message="Changed with the members' form.")
     return initiative

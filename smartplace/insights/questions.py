@@ -61,15 +61,21 @@ def question_answers_check(*, coalition: Coalition, questions: Iterable[SmartQue
             "Select smart questions of the coalition's framework that have not been declined")})
 
 
-def question_answers_set(*, initiative: Initiative, questions: Iterable[SmartQuestion]) -> None:
-    """Make `questions` exactly the smart questions `initiative` answers."""
+def question_answers_set(*, initiative: Initiative, questions: Iterable[SmartQuestion],
+                         user=None) -> None:
+    """
+    Make `questions` exactly the smart questions `initiative` answers. Each answer added or
+    removed is recorded in the audit history with `user` (row by row: there are few).
+    """
     wanted = {question.pk for question in questions}
-    initiative.question_answers.exclude(question_id__in=wanted).delete()
+    for answer in initiative.question_answers.exclude(question_id__in=wanted):
+        answer._history_user = user if user is not None and user.is_authenticated else None
+        answer.delete()
     have = set(initiative.question_answers.values_list("question_id", flat=True))
-    QuestionAnswer.objects.bulk_create(
-        [QuestionAnswer(initiative=initiative, question_id=pk) for pk in sorted(wanted - have)],
-        ignore_conflicts=True,
-    )
+    for pk in sorted(wanted - have):
+        answer = QuestionAnswer(initiative=initiative, question_id=pk)
+        answer._history_user = user if user is not None and user.is_authenticated else None
+        answer.save()
 
 
 def questions_answered_by(*, initiative_ids: Sequence[int], user) -> dict[int, list[SmartQuestion]]:

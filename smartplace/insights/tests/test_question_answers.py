@@ -221,3 +221,23 @@ def test_the_api_reads_and_writes_the_questions_by_id(client, place):
     assert SmartQuestion.objects.filter(pk=declined.pk).exists()
     public = api(client, "get", path).json()
     assert sorted(public["smart_questions"]) == sorted([agreed.pk, proposed.pk])
+
+
+def test_choosing_and_dropping_a_question_is_in_the_audit_history(client, place):
+    """Coordinators' audit history shows who said an initiative answers a question, and who
+    took it back, named by the initiative and the question."""
+    from smartplace.accounts.selectors import audit_entries
+
+    member, coalition, domain, agreed, proposed, declined, elsewhere = place
+    client.force_login(member.person.user)
+    client.post(reverse("coalitions:initiative_create", kwargs={"slug": coalition.slug}),
+                {**FORM, "smart_questions": [agreed.pk]})
+    initiative = coalition.initiatives.get()
+    client.post(edit_url(initiative), FORM)
+
+    entries = [e for e in audit_entries(coalition=coalition)
+               if e.kind == "initiative answering a smart question"]
+    assert [(e.action, e.object, e.who) for e in entries] == [
+        ("deleted", f"{initiative.title} → {agreed.text}", member.person.name),
+        ("created", f"{initiative.title} → {agreed.text}", member.person.name),
+    ]
