@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from smartplace.frameworks.services import QUESTION_MAX, smart_question_clean_text
+from smartplace.frameworks.questions import QUESTION_MAX, smart_question_clean_text
 
 
 class QuestionProposeForm(forms.Form):

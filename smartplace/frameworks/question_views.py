@@ -24,7 +24,7 @@ from smartplace.coalitions.models import Coalition
 from smartplace.coalitions.selectors import domain_get
 from smartplace.frameworks.forms import QuestionDecideForm, QuestionProposeForm
 from smartplace.frameworks.models import Domain, SmartQuestion
-from smartplace.frameworks.services import (
+from smartplace.frameworks.questions import (
     smart_question_decide,
     smart_question_propose,
     smart_question_support,

@@ -73,10 +73,10 @@ class SimilarPairManager(models.Manager):
         """
         From an initiative's related manager (`initiative.overlap_pairs`): the similar
         initiatives `user` may see, split into this coalition and others (see
-        `smartplace.insights.overlaps.similar_for_initiative`). Used by
+        `smartplace.insights.overlap_reads.similar_for_initiative`). Used by
         `insights/includes/_similar.html`.
         """
-        from smartplace.insights.overlaps import similar_for_initiative
+        from smartplace.insights.overlap_reads import similar_for_initiative
 
         return similar_for_initiative(initiative=self.instance, user=user, limit=limit)
 

@@ -25,13 +25,8 @@ from smartplace.insights.overlap_pages import (
     overlap_state_facts,
     overlap_undismiss,
 )
-from smartplace.insights.overlaps import (
-    DismissError,
-    overlap_dismiss,
-    overlap_method,
-    overlap_report,
-    similar_for_initiative,
-)
+from smartplace.insights.overlap_reads import overlap_report, similar_for_initiative
+from smartplace.insights.overlaps import DismissError, overlap_dismiss, overlap_method
 
 PAIR_COLUMNS = [
     "group", "score", "a_coalition", "a_slug", "a_title", "a_lead_organisation", "a_url",

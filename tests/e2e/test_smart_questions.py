@@ -11,7 +11,7 @@ from django.test import Client
 
 from smartplace.coalitions.tests.factories import CoalitionFactory
 from smartplace.frameworks.models import SmartQuestion
-from smartplace.frameworks.services import smart_question_propose, smart_question_support
+from smartplace.frameworks.questions import smart_question_propose, smart_question_support
 from smartplace.frameworks.tests.factories import (
     DomainFactory,
     SmartQuestionFactory,

@@ -111,7 +111,7 @@ def build_world() -> World:
     # Smart questions: a public proposal the unconsented member supports, one they proposed,
     # and a declined one (members only).
     from smartplace.frameworks.models import SmartQuestion
-    from smartplace.frameworks.services import smart_question_propose, smart_question_support
+    from smartplace.frameworks.questions import smart_question_propose, smart_question_support
 
     proposed_question = smart_question_propose(domain=subdomain.domain, user=consenting.user,
                                                text=PUBLIC_QUESTION)

@@ -19,14 +19,12 @@ from smartplace.insights.models_overlaps import (
     OverlapDismissal,
     SimilarPair,
 )
+from smartplace.insights.overlap_reads import group_pairs, overlap_report, similar_for_initiative
 from smartplace.insights.overlaps import (
     DismissError,
-    group_pairs,
     overlap_dismiss,
-    overlap_report,
     overlap_update_initiative,
     overlaps_recompute,
-    similar_for_initiative,
 )
 from smartplace.organisations.tests.factories import OrganisationFactory
 from smartplace.people.tests.factories import MembershipFactory, UserFactory

@@ -16,7 +16,8 @@ from smartplace.insights.curation import (
     stale_digest_list,
 )
 from smartplace.insights.gaps import FLAGS, gaps_for_coalition, insights_load_demo
-from smartplace.insights.overlaps import overlap_report, overlaps_recompute
+from smartplace.insights.overlap_reads import overlap_report
+from smartplace.insights.overlaps import overlaps_recompute
 from smartplace.rounds.demo import rounds_load_demo
 
 

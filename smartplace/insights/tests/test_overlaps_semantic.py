@@ -20,15 +20,14 @@ from smartplace.insights.models_overlaps import (
     SimilarityState,
     SimilarPair,
 )
+from smartplace.insights.overlap_reads import overlap_report, similar_for_initiative
 from smartplace.insights.overlaps import (
     SEMANTIC,
     TFIDF,
     check_similarity_method,
     overlap_method,
-    overlap_report,
     overlap_update_initiative,
     overlaps_recompute,
-    similar_for_initiative,
 )
 from smartplace.methods import embedding
 
