@@ -1,7 +1,8 @@
 """
 Invitations to join a coalition, and the audit history of other apps' models.
 
-The history of initiatives, evidence, frameworks, smart questions, support for them and which
+The history of initiatives (with their partners, people, sub-domains and links:
+`initiatives.history`), evidence, frameworks, smart questions, support for them and which
 initiatives answer them is kept
 by django-simple-history. The historical models are registered here, with
 `app="smartplace.accounts"`, so their tables and migrations belong to this app and the apps
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.signals import pre_create_historical_record
 
 from smartplace.frameworks.models import (
     Domain,
@@ -26,6 +28,7 @@ from smartplace.frameworks.models import (
     SmartQuestionSupport,
     SubDomain,
 )
+from smartplace.initiatives.history import related_fill
 from smartplace.initiatives.models import Evidence, Initiative
 from smartplace.insights.models_gaps import QuestionAnswer
 from smartplace.people.models import Membership
@@ -33,10 +36,24 @@ from smartplace.people.models import Membership
 #: The models whose changes the audit history records (docs/accounts.md).
 AUDITED = [Initiative, Evidence, Framework, Domain, SubDomain, SmartQuestion,
            SmartQuestionSupport, QuestionAnswer]
+
+
+class RelatedAtTheTime(models.Model):
+    """An initiative's historical row also keeps its relations then (`initiatives.history`)."""
+
+    related = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 for _model in AUDITED:
     simple_history.register(_model, app="smartplace.accounts",
+                            bases=[RelatedAtTheTime] if _model is Initiative else [models.Model],
                             excluded_fields=["updated_at"]
                             if any(f.name == "updated_at" for f in _model._meta.fields) else [])
+pre_create_historical_record.connect(related_fill, sender=Initiative.history.model,
+                                     dispatch_uid="initiative_related_fill")
 
 
 def token_hash(token: str) -> str:

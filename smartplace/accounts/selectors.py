@@ -29,7 +29,8 @@ from smartplace.frameworks.models import (
     SmartQuestionSupport,
     SubDomain,
 )
-from smartplace.initiatives.models import Evidence, Initiative
+from smartplace.initiatives.history import RELATIONS
+from smartplace.initiatives.models import Evidence, Initiative, InitiativeLink
 from smartplace.insights.models_gaps import QuestionAnswer
 from smartplace.opendata.models import DataProblemReport
 from smartplace.people.models import Person
@@ -205,8 +206,46 @@ def _names(user_ids) -> dict[int, str]:
     return dict(people)
 
 
+@dataclass(frozen=True)
+class Relation:
+    """
+    One of an initiative's relations kept in its historical rows' `related`
+    (`initiatives.history`), compared like a field: partners, people, sub-domains or links.
+    """
+
+    name: str
+    verbose_name: str
+    related_model: type | None  # None for links: [address, title] pairs, not ids
+
+
+def _relations() -> list[Relation]:
+    return [*(Relation(name, str(Initiative._meta.get_field(name).verbose_name),
+                       Initiative._meta.get_field(name).related_model)
+              for name in RELATIONS),
+            Relation("links", str(InitiativeLink._meta.verbose_name_plural), None)]
+
+
+def _related_changes(previous, record) -> list[tuple]:
+    """
+    What changed in an initiative's relations: all it had on a "+" record; on a "~" record,
+    each relation that differs from the previous record (rows from before relations were kept
+    have none, and are not compared).
+    """
+    new = getattr(record, "related", None) or {}
+    if record.history_type == "+":
+        return [(relation, None, new[relation.name]) for relation in _relations()
+                if new.get(relation.name)]
+    old = (getattr(previous, "related", None) or {}) if previous is not None else {}
+    return [(relation, old[relation.name], new[relation.name]) for relation in _relations()
+            if relation.name in old and relation.name in new
+            and old[relation.name] != new[relation.name]]
+
+
 def _diffs(records, fields: list) -> dict[int, list[tuple]]:
-    """{history_id: [(field, old, new)] against the previous record of the same object}."""
+    """
+    {history_id: [(field, old, new)] against the previous record of the same object}; for an
+    initiative, its relations too (field a Relation, old and new lists).
+    """
     out = {}
     ordered = sorted(records, key=lambda r: (r.id, r.history_date, r.history_id))
     for _pk, group in groupby(ordered, key=lambda r: r.id):
@@ -223,9 +262,22 @@ def _diffs(records, fields: list) -> dict[int, list[tuple]]:
                 changes = [(model_field, None, getattr(record, model_field.attname))
                            for model_field in fields
                            if getattr(record, model_field.attname) not in (None, "")]
+            if record.history_type != "-":
+                changes += _related_changes(previous, record)
             out[record.history_id] = changes
             previous = record
     return out
+
+
+def _show_related(relation: Relation, values: list, names: dict) -> str:
+    """Partners, people or sub-domains by name, in alphabetical order; links as "title
+    (address)", in their order; "—" for none. A record deleted since shows as its number."""
+    if relation.related_model is None:
+        shown = [f"{title} ({url})" if title else url for url, title in values]
+    else:
+        known = names.get(relation.related_model, {})
+        shown = sorted((known.get(pk, f"#{pk}") for pk in values), key=str.casefold)
+    return _show("; ".join(shown))
 
 
 def _audited_fields(model) -> list:
@@ -242,13 +294,19 @@ def _labelled(raw: dict[int, list[tuple]]) -> dict[int, list[Change]]:
     wanted: dict[type, set] = {}
     for changes in raw.values():
         for model_field, old, new in changes:
-            if model_field.is_relation:
+            if isinstance(model_field, Relation):
+                if model_field.related_model is not None:
+                    wanted.setdefault(model_field.related_model, set()).update(
+                        *(v for v in (old, new) if v is not None))
+            elif model_field.is_relation:
                 wanted.setdefault(model_field.related_model, set()).update(
                     v for v in (old, new) if v is not None)
     names = {model: {pk: str(obj) for pk, obj in model._default_manager.in_bulk(
         list(ids)).items()} for model, ids in wanted.items()}
 
     def shown(model_field, value) -> str:
+        if isinstance(model_field, Relation):
+            return _show_related(model_field, value, names)
         if model_field.is_relation and value is not None:
             value = names.get(model_field.related_model, {}).get(value, value)
         elif model_field.choices and value not in (None, ""):
@@ -256,7 +314,7 @@ def _labelled(raw: dict[int, list[tuple]]) -> dict[int, list[Change]]:
         return _show(value)
 
     return {history_id: [Change(field=str(model_field.verbose_name),
-                                old="" if old is None else shown(model_field, old),
+                                old="" if old is None or old == [] else shown(model_field, old),
                                 new=shown(model_field, new))
                          for model_field, old, new in changes]
             for history_id, changes in raw.items()}

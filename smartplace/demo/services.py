@@ -33,6 +33,7 @@ from smartplace.frameworks.models import (
     SmartQuestionSupport,
 )
 from smartplace.frameworks.services import framework_adopt, framework_load_builtins
+from smartplace.initiatives.history import history_record_bulk
 from smartplace.initiatives.importers import InitiativeImportError, initiatives_import
 from smartplace.initiatives.models import Initiative
 from smartplace.organisations.models import Organisation, Sector
@@ -335,15 +336,22 @@ def _initiatives_recorded(data: dict, where: str, coalition: Coalition) -> None:
 
 def _initiative_people(coalition: Coalition, people: list[tuple[Person, list[str]]],
                        path: Path) -> None:
+    """Link the demo's people to their initiatives; the audit history records the change."""
     by_external_id = {i.external_id: i for i in
                       Initiative.objects.filter(coalition=coalition, source=DEMO_SOURCE)}
+    linked = set(Initiative.people.through.objects.filter(
+        initiative__in=by_external_id.values()).values_list("initiative_id", "person_id"))
+    changed = set()
     for person, external_ids in people:
         for external_id in external_ids:
             initiative = by_external_id.get(external_id)
             if initiative is None:
                 raise DemoDataError(f"{path}, person “{person.name}”: no initiative with the "
                                     f"external_id “{external_id}” in initiatives.csv.")
-            initiative.people.add(person)
+            if (initiative.pk, person.pk) not in linked:
+                initiative.people.add(person)
+                changed.add(initiative.pk)
+    history_record_bulk(created_ids=[], changed_ids=sorted(changed))
 
 
 def _smart_questions(path: Path, coalition: Coalition) -> None:

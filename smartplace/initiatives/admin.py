@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from smartplace.core.admin import CoalitionScopedAdmin, ScopedStackedInline, ScopedTabularInline
+from smartplace.initiatives.history import history_paused, history_record
 from smartplace.initiatives.models import Evidence, Initiative, InitiativeLink
 from smartplace.initiatives.services import RESERVED_SLUGS
 
@@ -55,3 +56,13 @@ class InitiativeAdmin(CoalitionScopedAdmin):
         (_("Record"), {"fields": ["source", "external_id", "created_by", "created_at",
                                   "updated_at"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        with history_paused(obj):
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        """Partners, people, sub-domains and links saved, the audit history gets one row."""
+        with history_paused(form.instance):
+            super().save_related(request, form, formsets, change)
+        history_record(initiative=form.instance, created=not change, user=request.user)

@@ -4,7 +4,8 @@ Writes about initiatives: adding and changing one from the members' form.
 `data` is the form's cleaned data: title, description, status, start_date, end_date,
 lead_organisation, partners, people, subdomains, smart_questions (the smart questions it
 helps to answer; `insights.questions`), links (a list of (address, title)) and visibility.
-Each write is atomic and recorded in the admin's history of the initiative.
+Each write is atomic and recorded in the admin's history of the initiative, and once in the
+audit history (with its relations: `initiatives.history`) with who made it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from smartplace.coalitions.models import Coalition
 from smartplace.core.models import Visibility
+from smartplace.initiatives.history import history_paused, history_record
 from smartplace.initiatives.models import Initiative, InitiativeLink
 from smartplace.insights.questions import question_answers_check, question_answers_set
 from smartplace.people.services import log_change, person_get_or_create_for_user
@@ -91,11 +93,13 @@ def _save_related(initiative: Initiative, data: Mapping[str, Any],
     if data.get("smart_questions") is not None:
         question_answers_set(initiative=initiative, questions=data["smart_questions"],
                              user=user)
-    if "links" in data and data["links"] is not None:
+    links = data.get("links")
+    if links is not None and [(link.url, link.title) for link in initiative.links.all()] != [
+            tuple(link) for link in links]:
         initiative.links.all().delete()
         InitiativeLink.objects.bulk_create(
             [InitiativeLink(initiative=initiative, url=url, title=title)
-             for url, title in data["links"]]
+             for url, title in links]
         )
 
 
@@ -119,8 +123,10 @@ def initiative_create(*, coalition: Coalition, data: Mapping[str, Any],
                 if created_by is not None and created_by.is_authenticated:
                     initiative.created_by = person_get_or_create_for_user(user=created_by)
                 initiative.full_clean(validate_unique=False, validate_constraints=True)
-                initiative.save()
-                _save_related(initiative, data, created_by)
+                with history_paused(initiative):
+                    initiative.save()
+                    _save_related(initiative, data, created_by)
+                history_record(initiative=initiative, created=True, user=created_by)
                 log_change(user=created_by, obj=initiative, added=True,
                            message="Added with the members' form.")
                 return initiative
@@ -145,7 +151,9 @@ def initiative_update(*, initiative: Initiative, data: Mapping[str, Any],
     _apply(initiative, data)
     _check_related(coalition=initiative.coalition, data=data, initiative=initiative)
     initiative.full_clean(validate_unique=False, validate_constraints=True)
-    initiative.save()
-    _save_related(initiative, data, updated_by)
+    with history_paused(initiative):
+        initiative.save()
+        _save_related(initiative, data, updated_by)
+    history_record(initiative=initiative, created=False, user=updated_by)
     log_change(user=updated_by, obj=initiative, message="Changed with the members' form.")
     return initiative

@@ -148,3 +148,19 @@ def test_me_tells_who_the_token_belongs_to(client, world):
     body = client.get("/api/v1/me", **world["member_auth"]).json()
     assert body == {"name": "Jill Archer",
                     "memberships": [{"coalition": "ambridge", "role": "member"}]}
+
+
+def test_a_write_is_one_row_in_the_audit_history_by_the_tokens_user(client, world):
+    """A PATCH that changes the partners and sub-domains makes one historical row, by the
+    token's user, holding the relations after the write."""
+    wifi = world["wifi"]
+    before = Initiative.history.filter(id=wifi.pk).count()
+    response = patch(client, "village-wifi", {"partners": ["borsetshire-council"],
+                                              "subdomains": []}, world["member_auth"])
+    assert response.status_code == 200, response.content
+    rows = Initiative.history.filter(id=wifi.pk)
+    assert rows.count() == before + 1
+    latest = rows.first()
+    assert latest.history_user == world["member"]
+    assert latest.related["partners"] == [world["council"].pk]
+    assert latest.related["subdomains"] == []

@@ -261,3 +261,21 @@ def test_smart_questions_proposed_supported_agreed_and_declined(coalition, clien
     assert questions["proposed"].supports.count() == 3
     questions["declined"].refresh_from_db()
     assert questions["declined"].status == "declined"
+
+
+def test_the_audit_history_ends_where_each_initiative_is(coalition):
+    """Every demo initiative has an "added" row in the audit history, and its latest row holds
+    its partners, people, sub-domains and links as they are (people are linked after the
+    import, and that is recorded too); a re-run that changes nothing records nothing."""
+    from smartplace.initiatives.history import related_snapshots
+
+    demo = Initiative.objects.filter(coalition=coalition, source=DEMO_SOURCE)
+    now = related_snapshots(initiative_ids=demo.values_list("pk", flat=True))
+    assert any(snapshot["people"] for snapshot in now.values())
+    for initiative in demo:
+        rows = list(Initiative.history.filter(id=initiative.pk))
+        assert rows[-1].history_type == "+", initiative.title
+        assert rows[0].related == now[initiative.pk], initiative.title
+    before = Initiative.history.count()
+    demo_load()
+    assert Initiative.history.count() == before

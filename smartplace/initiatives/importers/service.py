@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from smartplace.coalitions.models import Coalition
 from smartplace.core.models import Visibility
+from smartplace.initiatives.history import history_record_bulk
 from smartplace.initiatives.models import Evidence, Initiative, InitiativeLink
 from smartplace.organisations.models import Organisation, Sector
 
@@ -384,6 +385,7 @@ class _Writer:
                                                          "links": []}
         evidence_new: list[tuple[Planned, dict]] = []
         evidence_changed: list[tuple[dict, set[str]]] = []
+        changed_ids: list[int] = []  # initiatives whose own fields or relations change
         for plan in self.plans:
             wanted = self._wanted(plan)
             if plan.existing_id is None:
@@ -423,6 +425,8 @@ class _Writer:
                                        if not _same(current[name], value)}
                     if evidence_fields:
                         evidence_changed.append(({**current, **plan.evidence}, evidence_fields))
+            if fields or m2m_changed:
+                changed_ids.append(plan.existing_id)
             if fields or m2m_changed or evidence_fields:
                 self.report.updated += 1
                 values = {name: row[name] for name in INITIATIVE_FIELDS}
@@ -458,6 +462,10 @@ class _Writer:
                 updated_at=now)
         self._write_relations(replaced=changed_m2m, added=added)
         self._write_evidence(evidence_new, evidence_changed, now)
+        history_record_bulk(
+            created_ids=[initiative.pk for _p, initiative in creates], changed_ids=changed_ids,
+            evidence_created_ids=[plan.existing_id for plan, _v in evidence_new],
+            evidence_changed_ids=[values["initiative_id"] for values, _f in evidence_changed])
 
     def _write_relations(self, *, replaced: dict[str, list[tuple[int, list]]],
                          added: dict[str, list[tuple[int, list]]]) -> None:
