@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from smartplace.accounts import selectors, services
+from smartplace.accounts.audit import audit_entries
 from smartplace.accounts.forms import EraseForm, InvitationForm
 from smartplace.accounts.models import Invitation
 from smartplace.coalitions.models import Coalition
@@ -170,7 +171,7 @@ def audit(request: HttpRequest, slug: str) -> HttpResponse:
     evidence, framework and ratings, newest first, with who, when and what changed.
 
     Template: accounts/audit.html
-    Context: coalition, entries (selectors.AuditEntry), limit, breadcrumbs
+    Context: coalition, entries (audit.AuditEntry), limit, breadcrumbs
     """
     coalition = get_object_or_404(Coalition, slug=slug)
     if not request.user.is_authenticated:
@@ -180,7 +181,7 @@ def audit(request: HttpRequest, slug: str) -> HttpResponse:
                             coordinators_only=True)
     limit = 200
     return render(request, "accounts/audit.html", {
-        "coalition": coalition, "entries": selectors.audit_entries(coalition=coalition,
+        "coalition": coalition, "entries": audit_entries(coalition=coalition,
                                                                    limit=limit),
         "limit": limit, "breadcrumbs": _crumbs(coalition),
     })

@@ -4,7 +4,7 @@ The audit history of initiatives, with their partners, people, sub-domains and l
 django-simple-history records each save of an initiative (registered in accounts/models.py).
 Each historical row also carries `related`: the ids of the initiative's partners, people and
 sub-domains and its links ([address, title]) at that moment, so the audit page can say what
-was added and removed (`accounts.selectors.audit_entries`). A row made by a plain `save()` gets
+was added and removed (`accounts.audit.audit_entries`). A row made by a plain `save()` gets
 them from the database (`related_fill`, a receiver of simple-history's
 pre_create_historical_record signal).
 

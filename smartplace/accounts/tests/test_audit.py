@@ -40,7 +40,7 @@ def test_an_edit_through_the_site_is_recorded_with_who_and_the_diff(client):
 
 def test_ratings_come_from_the_rounds_history():
     """Rating history (rounds.RatingHistory) appears in the audit list with the rater."""
-    from smartplace.accounts.selectors import audit_entries
+    from smartplace.accounts.audit import audit_entries
 
     round_ = RoundFactory()
     membership = MembershipFactory(coalition=round_.coalition, person__name="Pat Archer")
@@ -56,7 +56,7 @@ def test_ratings_come_from_the_rounds_history():
 def test_a_changed_rating_shows_what_it_was_and_what_it_became():
     """A rating changed from 2 to 3 reads "2. Developing → 3. Strengthening", with the
     confidence before and after; the first rating has no "before"."""
-    from smartplace.accounts.selectors import audit_entries
+    from smartplace.accounts.audit import audit_entries
     from smartplace.frameworks.models import FitnessLevel
     from smartplace.frameworks.tests.factories import DomainFactory, SubDomainFactory
 
@@ -80,7 +80,7 @@ def test_a_changed_rating_shows_what_it_was_and_what_it_became():
 
 def test_changed_fields_are_named_as_people_read_them(client):
     """Fields show by their names and linked records by name, not "lead_organisation_id: 7"."""
-    from smartplace.accounts.selectors import audit_entries
+    from smartplace.accounts.audit import audit_entries
     from smartplace.organisations.tests.factories import OrganisationFactory
 
     coordinator = CoordinatorFactory()

@@ -6,7 +6,7 @@ row per write, with who made it, and the audit page saying what was added and re
 import pytest
 from django.urls import reverse
 
-from smartplace.accounts.selectors import audit_entries
+from smartplace.accounts.audit import audit_entries
 from smartplace.frameworks.tests.factories import DomainFactory, SubDomainFactory
 from smartplace.initiatives.history import related_snapshots
 from smartplace.initiatives.models import Initiative

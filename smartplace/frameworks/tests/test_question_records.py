@@ -69,7 +69,7 @@ def test_open_data_and_the_sqlite_export_have_no_declined_questions(world):
 def test_the_audit_history_records_the_journey(world):
     """Proposing, supporting, withdrawing and deciding are on the coordinators' audit page,
     each with who did it; support is named by its question."""
-    from smartplace.accounts.selectors import audit_entries
+    from smartplace.accounts.audit import audit_entries
 
     smart_question_support(question=world.proposed, user=world.lead)
     smart_question_support_withdraw(question=world.proposed, user=world.lead)

@@ -3,7 +3,7 @@ relations) and evidence, by no one (the audit says "an import or command")."""
 
 import pytest
 
-from smartplace.accounts.selectors import audit_entries
+from smartplace.accounts.audit import audit_entries
 from smartplace.initiatives.history import related_snapshots
 from smartplace.initiatives.importers import initiatives_import
 from smartplace.initiatives.models import Evidence, Initiative

@@ -226,7 +226,7 @@ def test_the_api_reads_and_writes_the_questions_by_id(client, place):
 def test_choosing_and_dropping_a_question_is_in_the_audit_history(client, place):
     """Coordinators' audit history shows who said an initiative answers a question, and who
     took it back, named by the initiative and the question."""
-    from smartplace.accounts.selectors import audit_entries
+    from smartplace.accounts.audit import audit_entries
 
     member, coalition, domain, agreed, proposed, declined, elsewhere = place
     client.force_login(member.person.user)

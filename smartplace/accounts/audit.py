@@ -1,0 +1,312 @@
+"""
+A coalition's audit history for its coordinators (`/coalitions/<slug>/audit/`): the changes
+django-simple-history recorded to its initiatives (with their relations: `initiatives.history`)
+and evidence, its framework copy and smart questions, which initiatives answer them, and its
+fitness ratings (`rounds.RatingHistory`), each with who, when and what changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import groupby
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from smartplace.coalitions.models import Coalition
+from smartplace.frameworks.models import (
+    Domain,
+    FitnessLevel,
+    Framework,
+    SmartQuestion,
+    SmartQuestionSupport,
+    SubDomain,
+)
+from smartplace.initiatives.history import RELATIONS
+from smartplace.initiatives.models import Evidence, Initiative, InitiativeLink
+from smartplace.insights.models_gaps import QuestionAnswer
+from smartplace.people.models import Person
+from smartplace.rounds.models import RatingHistory
+
+ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+@dataclass
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class AuditEntry:
+    """One change: when, who (a name), what kind of thing, which one, how, and the fields."""
+
+    when: datetime
+    who: str
+    kind: str
+    object: str
+    action: str
+    changes: list[Change] = field(default_factory=list)
+    url: str = ""
+
+
+def _show(value) -> str:
+    if value is None or value == "":
+        return "—"
+    text = str(value)
+    return text if len(text) <= 300 else text[:299] + "…"
+
+
+def _names(user_ids) -> dict[int, str]:
+    people = Person.objects.filter(user_id__in=[u for u in user_ids if u]).values_list(
+        "user_id", "name")
+    return dict(people)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """
+    One of an initiative's relations kept in its historical rows' `related`
+    (`initiatives.history`), compared like a field: partners, people, sub-domains or links.
+    """
+
+    name: str
+    verbose_name: str
+    related_model: type | None  # None for links: [address, title] pairs, not ids
+
+
+def _relations() -> list[Relation]:
+    return [*(Relation(name, str(Initiative._meta.get_field(name).verbose_name),
+                       Initiative._meta.get_field(name).related_model)
+              for name in RELATIONS),
+            Relation("links", str(InitiativeLink._meta.verbose_name_plural), None)]
+
+
+def _related_changes(previous, record) -> list[tuple]:
+    """
+    What changed in an initiative's relations: all it had on a "+" record; on a "~" record,
+    each relation that differs from the previous record (rows from before relations were kept
+    have none, and are not compared).
+    """
+    new = getattr(record, "related", None) or {}
+    if record.history_type == "+":
+        return [(relation, None, new[relation.name]) for relation in _relations()
+                if new.get(relation.name)]
+    old = (getattr(previous, "related", None) or {}) if previous is not None else {}
+    return [(relation, old[relation.name], new[relation.name]) for relation in _relations()
+            if relation.name in old and relation.name in new
+            and old[relation.name] != new[relation.name]]
+
+
+def _diffs(records, fields: list) -> dict[int, list[tuple]]:
+    """
+    {history_id: [(field, old, new)] against the previous record of the same object}; for an
+    initiative, its relations too (field a Relation, old and new lists).
+    """
+    out = {}
+    ordered = sorted(records, key=lambda r: (r.id, r.history_date, r.history_id))
+    for _pk, group in groupby(ordered, key=lambda r: r.id):
+        previous = None
+        for record in group:
+            changes = []
+            if record.history_type == "~" and previous is not None:
+                for model_field in fields:
+                    old = getattr(previous, model_field.attname)
+                    new = getattr(record, model_field.attname)
+                    if old != new:
+                        changes.append((model_field, old, new))
+            elif record.history_type == "+":
+                changes = [(model_field, None, getattr(record, model_field.attname))
+                           for model_field in fields
+                           if getattr(record, model_field.attname) not in (None, "")]
+            if record.history_type != "-":
+                changes += _related_changes(previous, record)
+            out[record.history_id] = changes
+            previous = record
+    return out
+
+
+def _show_related(relation: Relation, values: list, names: dict) -> str:
+    """Partners, people or sub-domains by name, in alphabetical order; links as "title
+    (address)", in their order; "—" for none. A record deleted since shows as its number."""
+    if relation.related_model is None:
+        shown = [f"{title} ({url})" if title else url for url, title in values]
+    else:
+        known = names.get(relation.related_model, {})
+        shown = sorted((known.get(pk, f"#{pk}") for pk in values), key=str.casefold)
+    return _show("; ".join(shown))
+
+
+def _audited_fields(model) -> list:
+    skip = {"id", "created_at", "updated_at"}
+    return [f for f in model._meta.fields if f.name not in skip]
+
+
+def _labelled(raw: dict[int, list[tuple]]) -> dict[int, list[Change]]:
+    """
+    The changes with each field's name as people read it ("lead organisation", not
+    "lead_organisation_id") and linked records by name, not number: one query per kind of
+    linked record, whatever the number of changes.
+    """
+    wanted: dict[type, set] = {}
+    for changes in raw.values():
+        for model_field, old, new in changes:
+            if isinstance(model_field, Relation):
+                if model_field.related_model is not None:
+                    wanted.setdefault(model_field.related_model, set()).update(
+                        *(v for v in (old, new) if v is not None))
+            elif model_field.is_relation:
+                wanted.setdefault(model_field.related_model, set()).update(
+                    v for v in (old, new) if v is not None)
+    names = {model: {pk: str(obj) for pk, obj in model._default_manager.in_bulk(
+        list(ids)).items()} for model, ids in wanted.items()}
+
+    def shown(model_field, value) -> str:
+        if isinstance(model_field, Relation):
+            return _show_related(model_field, value, names)
+        if model_field.is_relation and value is not None:
+            value = names.get(model_field.related_model, {}).get(value, value)
+        elif model_field.choices and value not in (None, ""):
+            value = dict(model_field.flatchoices).get(value, value)
+        return _show(value)
+
+    return {history_id: [Change(field=str(model_field.verbose_name),
+                                old="" if old is None or old == [] else shown(model_field, old),
+                                new=shown(model_field, new))
+                         for model_field, old, new in changes]
+            for history_id, changes in raw.items()}
+
+
+def audit_entries(*, coalition: Coalition, limit: int = 200) -> list[AuditEntry]:
+    """
+    The latest `limit` changes in `coalition`, newest first: its initiatives and their evidence,
+    its framework copy (framework, domains, sub-domains, smart questions and support for them),
+    and fitness ratings in its rounds, each with who made it and, for changes, each field's old
+    and new value (fields by name, linked records by name, a rating's level by the scale's name
+    for it).
+    Runs a fixed number of queries whatever the number of changes.
+    """
+    framework_id = coalition.framework_id
+    sources = [
+        (Initiative, Q(coalition_id=coalition.pk)),
+        (Evidence, Q(initiative_id__in=Initiative.objects.filter(
+            coalition=coalition).values("pk"))),
+        (Framework, Q(id=framework_id)),
+        (Domain, Q(framework_id=framework_id)),
+        (SubDomain, Q(domain_id__in=Domain.objects.filter(
+            framework_id=framework_id).values("pk"))),
+        (SmartQuestion, Q(domain_id__in=Domain.objects.filter(
+            framework_id=framework_id).values("pk"))),
+        (SmartQuestionSupport, Q(question_id__in=SmartQuestion.objects.filter(
+            domain__framework_id=framework_id).values("pk"))),
+        (QuestionAnswer, Q(initiative_id__in=Initiative.objects.filter(
+            coalition=coalition).values("pk"))),
+    ]
+    entries: list[AuditEntry] = []
+    user_ids = set()
+    pending = []
+    raw: dict[int, list[tuple]] = {}
+    for model, condition in sources:
+        latest = list(model.history.filter(condition).order_by("-history_date", "-history_id")
+                      [:limit])
+        if not latest:
+            continue
+        ids = {r.id for r in latest}
+        oldest = min(r.history_date for r in latest)
+        # The previous record of each object, to diff the oldest shown change against.
+        context = list(model.history.filter(id__in=ids, history_date__lte=oldest)
+                       .exclude(history_id__in=[r.history_id for r in latest]))
+        diffs = _diffs(latest + context, _audited_fields(model))
+        for record in latest:
+            user_ids.add(record.history_user_id)
+            raw[(model, record.history_id)] = diffs.get(record.history_id, [])
+            pending.append((model, record))
+    labelled = _labelled(raw)
+    names = _names(user_ids)
+    titles = dict(Initiative.objects.filter(pk__in={
+        record.initiative_id for model, record in pending
+        if model in (Evidence, QuestionAnswer)}).values_list("pk", "title"))
+    # Support for a smart question is named by its question; an answer by both.
+    titles.update({("question", pk): text for pk, text in SmartQuestion.objects.filter(pk__in={
+        record.question_id for model, record in pending
+        if model in (SmartQuestionSupport, QuestionAnswer)}
+    ).values_list("pk", "text")})
+    for model, record in pending:
+        entries.append(AuditEntry(
+            when=record.history_date,
+            who=names.get(record.history_user_id, "") if record.history_user_id else "",
+            kind=str(model._meta.verbose_name), object=_label(model, record, titles),
+            action=ACTIONS[record.history_type],
+            changes=labelled[(model, record.history_id)]))
+    entries.extend(_rating_entries(coalition=coalition, limit=limit))
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]
+
+
+def _label(model, record, titles: dict[int, str]) -> str:
+    """What a historical record is about, as its pages name it (not "… as of <date>")."""
+    if model is Evidence:
+        return _show(titles.get(record.initiative_id, record.initiative_id))
+    if model is SmartQuestionSupport:
+        return _show(titles.get(("question", record.question_id), record.question_id))
+    if model is QuestionAnswer:
+        return _show(f"{titles.get(record.initiative_id, record.initiative_id)} → "
+                     f"{titles.get(('question', record.question_id), record.question_id)}")
+    if model is Framework:
+        return _show(f"{record.name} ({record.version})")
+    for name in ("title", "name", "text"):
+        if hasattr(record, name):
+            return _show(getattr(record, name))
+    return _show(record.id)
+
+
+def _rating_entries(*, coalition: Coalition, limit: int) -> list[AuditEntry]:
+    """Fitness ratings given and changed, each change with the level and confidence before."""
+    latest = list(RatingHistory.objects
+                  .filter(rating__round__coalition=coalition)
+                  .select_related("rating__person", "rating__subdomain", "rating__round")
+                  .order_by("-recorded_at", "-pk")[:limit])
+    if not latest:
+        return []
+    # Every earlier value of the same ratings, to say what each change changed from.
+    earlier: dict[int, list[RatingHistory]] = {}
+    for entry in RatingHistory.objects.filter(
+            rating_id__in={e.rating_id for e in latest}).order_by("recorded_at", "pk"):
+        earlier.setdefault(entry.rating_id, []).append(entry)
+    levels = {(level.framework_id, level.position): level.name
+              for level in FitnessLevel.objects.filter(
+                  framework_id__in={e.rating.round.framework_id for e in latest})}
+    confidence = dict(RatingHistory._meta.get_field("confidence").flatchoices)
+    level_label, confidence_label = _("level"), _("confidence")
+    entries = []
+    for entry in latest:
+        rating = entry.rating
+        framework_id = rating.round.framework_id
+        history = earlier.get(entry.rating_id, [])
+        position = next(i for i, e in enumerate(history) if e.pk == entry.pk)
+        before = history[position - 1] if position > 0 else None
+
+        def level(value, framework_id=framework_id) -> str:
+            if value is None:
+                return _("I don’t know")
+            return f"{value}. {levels.get((framework_id, value), '')}".rstrip(". ")
+
+        changes = []
+        if before is None or before.level != entry.level:
+            changes.append(Change(field=level_label,
+                                  old=level(before.level) if before else "",
+                                  new=level(entry.level)))
+        if before is None or before.confidence != entry.confidence:
+            changes.append(Change(
+                field=confidence_label,
+                old=_show(confidence.get(before.confidence, before.confidence))
+                if before else "",
+                new=_show(confidence.get(entry.confidence, entry.confidence))))
+        entries.append(AuditEntry(
+            when=entry.recorded_at, who=rating.person.name, kind=_("fitness rating"),
+            object=f"{rating.subdomain.name} ({rating.round.name})",
+            action="created" if entry.change == RatingHistory.Change.CREATED else "changed",
+            changes=changes))
+    return entries
