@@ -32,7 +32,7 @@ from smartplace.assessments.models import (
     Stage,
 )
 from smartplace.assessments.values import value_to_method
-from smartplace.instruments.definition import format_exact
+from smartplace.instruments.files import format_exact
 from smartplace.instruments.models import Instrument, Question
 from smartplace.instruments.selectors import instrument_to_method, instrument_with_tree
 from smartplace.methods import scoring as m

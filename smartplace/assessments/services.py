@@ -39,7 +39,7 @@ from smartplace.assessments.selectors import (
 )
 from smartplace.assessments.values import value_normal, value_parse
 from smartplace.instruments.answers import OrganisationRow, answers_read, organisations_read
-from smartplace.instruments.definition import InstrumentFileError, Problem
+from smartplace.instruments.files import InstrumentFileError, Problem
 from smartplace.instruments.models import Instrument, Question
 from smartplace.methods import scoring as m
 from smartplace.organisations.models import Organisation

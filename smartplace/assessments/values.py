@@ -7,7 +7,7 @@ read back by `smartplace score`:
 
 * yes/no, single choice, level: the option's code (`yes`, `quarterly`);
 * multiple choice: option codes joined by `;`, in the order the question lists its options;
-* number: exact normal form (`12`, `0.5`, `1/3`), from `instruments.definition.format_exact`;
+* number: exact normal form (`12`, `0.5`, `1/3`), from `instruments.files.format_exact`;
 * text: the text, without surrounding spaces;
 * blank: ``""``; "not applicable": a blank value with `not_applicable` set.
 """
@@ -19,7 +19,7 @@ from fractions import Fraction
 from django.utils.translation import gettext as _
 
 from smartplace.instruments.answers import answer_parse
-from smartplace.instruments.definition import format_exact
+from smartplace.instruments.files import format_exact
 from smartplace.methods import scoring as m
 
 NOT_APPLICABLE_TEXT = "n/a"

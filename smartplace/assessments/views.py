@@ -51,7 +51,7 @@ from smartplace.instruments.charts import (
     strategy_execution_chart_svg,
     strategy_execution_chart_table,
 )
-from smartplace.instruments.definition import format_exact
+from smartplace.instruments.files import format_exact
 
 LIST_COLUMNS = ["cycle", "name", "instrument", "version", "policy", "organisations",
                 "published_at", "url"]

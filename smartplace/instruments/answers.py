@@ -25,11 +25,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from smartplace.instruments.definition import (
+from smartplace.instruments.files import (
     NO_WORDS,
     YES_WORDS,
     InstrumentFileError,
-    _Problems,
+    Problems,
     parse_exact,
     read_csv,
 )
@@ -86,7 +86,7 @@ class AnswerSheet:
         return [row.answer for row in self.answers.get(organisation, [])]
 
 
-def _read(path: Path | str | bytes, problems: _Problems) -> tuple[str, bytes | None]:
+def _read(path: Path | str | bytes, problems: Problems) -> tuple[str, bytes | None]:
     if isinstance(path, bytes):
         return "answers", path
     try:
@@ -102,7 +102,7 @@ def organisations_read(*, path: Path | str, instrument: m.Instrument) -> dict[st
     instrument's groups (required when the instrument declares groups). Raises
     InstrumentFileError listing every problem.
     """
-    problems = _Problems()
+    problems = Problems()
     name, data = _read(path, problems)
     problems.raise_if_any()
     rows = read_csv(data, file=name, columns=ORGANISATION_COLUMNS,
@@ -214,7 +214,7 @@ def answers_read(*, path: Path | str, instrument: m.Instrument,
     that do not exist, answers of the wrong kind, "not applicable" where it is not allowed,
     and the same organisation answering the same question twice (naming both lines).
     """
-    problems = _Problems()
+    problems = Problems()
     name, data = _read(path, problems)
     problems.raise_if_any()
     rows = read_csv(data, file=name, columns=ANSWER_COLUMNS, required=ANSWER_REQUIRED,

@@ -8,7 +8,7 @@ them back into a definition and `selectors.instrument_to_method` into the
 `smartplace.methods.scoring.Instrument` that scores answers.
 
 Exact numbers (points, weights, bounds) are stored as text in normal form ("2", "0.4", "1/3",
-see `definition.format_exact`), because weights such as one third have no exact decimal.
+see `files.format_exact`), because weights such as one third have no exact decimal.
 
 Assessments built on an instrument refer to its questions by primary key: re-importing the same
 slug and version updates sections, questions, options and levels in place, matched by code, so

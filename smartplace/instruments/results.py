@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import Any
 
 from smartplace.instruments.answers import AnswerSheet, OrganisationRow
-from smartplace.instruments.definition import format_exact
+from smartplace.instruments.files import format_exact
 from smartplace.methods import scoring as m
 from smartplace.methods.benchmarking import league_table, rank_tie_aware
 

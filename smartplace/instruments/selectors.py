@@ -6,12 +6,9 @@ import re
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from smartplace.instruments.definition import (
-    FORMAT,
-    definition_to_method,
-    format_exact,
-    parse_exact,
-)
+from smartplace.instruments.definition import definition_to_method
+from smartplace.instruments.definition_checks import FORMAT
+from smartplace.instruments.files import format_exact, parse_exact
 from smartplace.instruments.models import Instrument, MaturityLevel, Option, Question, Section
 from smartplace.methods import scoring as m
 from smartplace.methods.rounding import ROUNDING_POLICIES

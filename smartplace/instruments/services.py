@@ -13,12 +13,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from smartplace.instruments.definition import (
-    InstrumentFileError,
-    Problem,
-    definition_read,
-    definition_write,
-)
+from smartplace.instruments.definition import definition_read, definition_write
+from smartplace.instruments.files import InstrumentFileError, Problem
 from smartplace.instruments.models import Instrument, MaturityLevel, Option, Question, Section
 from smartplace.instruments.selectors import instrument_definition, instrument_with_tree
 

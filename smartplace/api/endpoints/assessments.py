@@ -49,7 +49,7 @@ from smartplace.assessments.selectors import (
     live_answers,
     public_participants,
 )
-from smartplace.instruments.definition import format_exact
+from smartplace.instruments.files import format_exact
 from smartplace.methods import scoring as m
 
 router = Router(tags=["assessments"])

@@ -18,7 +18,7 @@ from smartplace.assessments.models import Cycle
 from smartplace.assessments.selectors import cycle_composite_index, cycle_scores
 from smartplace.assessments.tests.factories import WORKED_EXAMPLE, example_instrument
 from smartplace.assessments.tests.helpers import published_cycle, score_command
-from smartplace.instruments.definition import format_exact
+from smartplace.instruments.files import format_exact
 from smartplace.instruments.services import instrument_load_builtins
 
 MET, SHIRE = "Metropolitan district", "Non-metropolitan district"

@@ -33,7 +33,7 @@ from smartplace.assessments.tests.factories import (
     CycleFactory,
     ParticipantFactory,
 )
-from smartplace.instruments.definition import InstrumentFileError
+from smartplace.instruments.files import InstrumentFileError
 from smartplace.organisations.tests.factories import OrganisationFactory
 from smartplace.people.tests.factories import MembershipFactory, UserFactory
 

@@ -3,11 +3,8 @@
 import pytest
 
 from smartplace.instruments.answers import answer_parse, answers_read, organisations_read
-from smartplace.instruments.definition import (
-    InstrumentFileError,
-    definition_read,
-    definition_to_method,
-)
+from smartplace.instruments.definition import definition_read, definition_to_method
+from smartplace.instruments.files import InstrumentFileError
 from smartplace.instruments.tests.helpers import WORKED_EXAMPLE, run_failing
 
 INSTRUMENT = definition_to_method(definition=definition_read(path=WORKED_EXAMPLE))

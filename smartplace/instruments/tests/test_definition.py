@@ -5,13 +5,11 @@ from fractions import Fraction
 import pytest
 
 from smartplace.instruments.definition import (
-    InstrumentFileError,
     definition_files,
     definition_read,
     definition_to_method,
-    format_exact,
-    parse_exact,
 )
+from smartplace.instruments.files import InstrumentFileError, format_exact, parse_exact
 from smartplace.instruments.tests.helpers import (
     WORKED_EXAMPLE,
     append_line,

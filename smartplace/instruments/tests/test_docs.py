@@ -3,13 +3,8 @@
 import re
 
 from smartplace.instruments.answers import ANSWER_COLUMNS, ORGANISATION_COLUMNS
-from smartplace.instruments.definition import (
-    OPTION_COLUMNS,
-    QUESTION_COLUMNS,
-    TOP_FIELDS,
-    definition_read,
-    definition_to_method,
-)
+from smartplace.instruments.definition import definition_read, definition_to_method
+from smartplace.instruments.definition_checks import OPTION_COLUMNS, QUESTION_COLUMNS, TOP_FIELDS
 from smartplace.instruments.results import results_columns
 from smartplace.instruments.tests.helpers import ROOT, WORKED_EXAMPLE
 

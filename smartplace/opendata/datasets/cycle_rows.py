@@ -32,7 +32,7 @@ from smartplace.assessments.selectors import (
     public_participants,
 )
 from smartplace.assessments.values import value_file_text
-from smartplace.instruments.definition import format_exact
+from smartplace.instruments.files import format_exact
 from smartplace.instruments.selectors import instrument_question_rows
 from smartplace.methods import scoring as m
 

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from smartplace.assessments.models import Cycle, Stage
 from smartplace.assessments.services import ANSWERING_STAGES, answers_import
-from smartplace.instruments.definition import InstrumentFileError
+from smartplace.instruments.files import InstrumentFileError
 from smartplace.instruments.management.commands._common import fail
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from smartplace.instruments.definition import InstrumentFileError
+from smartplace.instruments.files import InstrumentFileError
 
 
 def fail(command: BaseCommand, error: InstrumentFileError, *, what: str) -> CommandError:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from smartplace.instruments.definition import InstrumentFileError
+from smartplace.instruments.files import InstrumentFileError
 from smartplace.instruments.management.commands._common import fail
 from smartplace.instruments.services import instrument_builtin_paths, instrument_import_paths
 

@@ -12,11 +12,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from smartplace.instruments.answers import answers_read, organisations_read
-from smartplace.instruments.definition import (
-    InstrumentFileError,
-    definition_read,
-    definition_to_method,
-)
+from smartplace.instruments.definition import definition_read, definition_to_method
+from smartplace.instruments.files import InstrumentFileError
 from smartplace.instruments.management.commands._common import fail
 from smartplace.instruments.models import Instrument
 from smartplace.instruments.results import results_csv, results_json, sheet_score
