@@ -14,9 +14,9 @@ import hashlib
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from smartplace.assessments.answers import answers_import
 from smartplace.assessments.models import Cycle, Participant, Stage
 from smartplace.assessments.services import (
-    answers_import,
     cycle_open,
     cycle_publish,
     reviewers_assign_bulk,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartplace.assessments import services
+from smartplace.assessments.answers import answer_record
 from smartplace.assessments.forms import AssignForm, QuestionForm, ReplyForm
 from smartplace.assessments.models import AnswerHistory, Cycle, Participant, Reply, Stage
 from smartplace.assessments.rules import may_move
@@ -154,7 +155,7 @@ def answer_section(request: HttpRequest, cycle: str, organisation: str,
         try:
             for form in forms_:
                 value, not_applicable = form.cleaned_value
-                services.answer_record(
+                answer_record(
                     participant=participant, question=form.question, value=value,
                     not_applicable=not_applicable,
                     evidence_url=form.cleaned_data["evidence_url"],

@@ -8,7 +8,7 @@ Writing is the questionnaire page's: the organisation's members at the self-asse
 its assigned reviewers at review and the coordinators at audit (`answer_participant`,
 `review_participant`, `audit_participant`). Someone who may see the assessment but not change
 its answers at its present stage gets 409. Every answer goes through
-`assessments.services.answer_record`, so each change is kept in the history; a batch is all
+`assessments.answers.answer_record`, so each change is kept in the history; a batch is all
 or nothing.
 """
 
@@ -28,8 +28,8 @@ from pydantic import ConfigDict, PlainValidator, WithJsonSchema
 from smartplace.api.auth import TokenAuth
 from smartplace.api.errors import READ_ERRORS, WRITE_ERRORS, ApiError, ErrorOut
 from smartplace.api.params import check_query, slug_path
+from smartplace.assessments.answers import AnswerInput, answers_record_many
 from smartplace.assessments.models import Participant, Stage
-from smartplace.assessments.services import AnswerInput, answers_record_many
 
 router = Router(tags=["assessments"])
 

@@ -413,7 +413,9 @@ def test_bodies_of_the_wrong_shape_are_422(client, world, assessments_world, bod
 def test_a_failure_while_writing_undoes_the_whole_batch(client, world, assessments_world,
                                                         monkeypatch):
     """If recording a later answer fails, the answers recorded before it are undone."""
-    real = services.answer_record
+    from smartplace.assessments import answers as answer_writes
+
+    real = answer_writes.answer_record
     calls = {"n": 0}
 
     def failing(**kwargs):
@@ -423,7 +425,7 @@ def test_a_failure_while_writing_undoes_the_whole_batch(client, world, assessmen
             raise ValidationError({"evidence_url": ["Refused by the database"]})
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "answer_record", failing)
+    monkeypatch.setattr(answer_writes, "answer_record", failing)
     response = put(client, [{"question": "L1", "value": "yes"},
                             {"question": "L2", "value": "yes"}], world["member_auth"])
     assert response.status_code == 422

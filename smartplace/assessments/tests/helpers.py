@@ -9,8 +9,9 @@ from pathlib import Path
 
 from django.core.management import call_command
 
+from smartplace.assessments.answers import answers_import
 from smartplace.assessments.models import Cycle, Participant, Stage
-from smartplace.assessments.services import answers_import, cycle_publish
+from smartplace.assessments.services import cycle_publish
 from smartplace.assessments.tests.factories import CouncilFactory, CycleFactory
 from smartplace.organisations.models import Organisation
 

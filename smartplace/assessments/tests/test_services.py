@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from smartplace.assessments.answers import answer_record, answers_import
 from smartplace.assessments.models import (
     Answer,
     AnswerHistory,
@@ -19,8 +20,6 @@ from smartplace.assessments.models import (
 )
 from smartplace.assessments.selectors import changed_answers, cycle_scores
 from smartplace.assessments.services import (
-    answer_record,
-    answers_import,
     cycle_publish,
     participant_add,
     reply_record,

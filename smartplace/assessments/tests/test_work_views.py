@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from smartplace.assessments.answers import answers_import
 from smartplace.assessments.models import Answer, AnswerHistory, Reply, ReviewAssignment, Stage
-from smartplace.assessments.services import answers_import
 from smartplace.assessments.tests.factories import WORKED_EXAMPLE, CouncilFactory, CycleFactory
 from smartplace.organisations.tests.factories import OrganisationFactory
 from smartplace.people.tests.factories import MembershipFactory, UserFactory

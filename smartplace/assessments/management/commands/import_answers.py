@@ -3,8 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from smartplace.assessments.answers import ANSWERING_STAGES, answers_import
 from smartplace.assessments.models import Cycle, Stage
-from smartplace.assessments.services import ANSWERING_STAGES, answers_import
 from smartplace.instruments.files import InstrumentFileError
 from smartplace.instruments.management.commands._common import fail
 
