@@ -174,3 +174,22 @@ def test_relation_changes_cost_a_fixed_number_of_queries(client, ambridge,
         html = client.get(reverse("accounts:audit", kwargs={
             "slug": ambridge["coalition"].slug})).content.decode()
     assert "Borsetshire Council" in html and "Tom Archer" in html
+
+
+def test_a_person_who_erased_their_data_is_a_former_member_in_the_history(client, ambridge):
+    """The history keeps people by number, so after erasure the audit names them as the
+    site does ("A former member"), never by the name they had."""
+    from smartplace.accounts.services import FORMER_MEMBER, person_erase
+
+    member = ambridge["member"]
+    initiative = InitiativeFactory(coalition=ambridge["coalition"])
+    initiative.people.set([member.person])
+    initiative.save()
+    person_erase(user=member.person.user)
+    entry = next(e for e in audit_entries(coalition=ambridge["coalition"])
+                 if e.kind == "initiative" and e.action == "changed")
+    assert changes_of(entry)["people"] == ("", FORMER_MEMBER)
+    client.force_login(ambridge["coordinator"].person.user)
+    html = client.get(reverse("accounts:audit", kwargs={
+        "slug": ambridge["coalition"].slug})).content.decode()
+    assert "Tom Archer" not in html
