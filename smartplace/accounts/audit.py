@@ -167,7 +167,7 @@ def _labelled(raw: dict[int, list[tuple]]) -> dict[int, list[Change]]:
         if isinstance(model_field, Relation):
             return _show_related(model_field, value, names)
         if model_field.is_relation and value is not None:
-            value = names.get(model_field.related_model, {}).get(value, value)
+            value = names.get(model_field.related_model, {}).get(value, f"#{value}")
         elif model_field.choices and value not in (None, ""):
             value = dict(model_field.flatchoices).get(value, value)
         return _show(value)

@@ -11,7 +11,10 @@ pre_create_historical_record signal).
 A form, API or admin write changes the row and then its relations, step by step; to record the
 result once, with who did it, the writer saves inside `history_paused(initiative)` and then
 calls `history_record`. Imports write in bulk and call `history_record_bulk` (for evidence
-too).
+too). Deleting an organisation, person or sub-domain changes the initiatives linked to it
+without saving them (the database drops the links, or empties the lead organisation or
+"created by"): `unlinking_noted` and `unlinking_recorded` (pre_delete and post_delete
+receivers, connected in apps.py) record those initiatives as they are after the delete.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from contextlib import contextmanager
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from smartplace.initiatives.models import Evidence, Initiative, InitiativeLink
 
@@ -28,6 +32,11 @@ from smartplace.initiatives.models import Evidence, Initiative, InitiativeLink
 RELATIONS = {"partners": "organisation_id", "people": "person_id",
              "subdomains": "subdomain_id"}
 BATCH_SIZE = 500
+#: What deleting one of these changes in the initiatives linked to it: the relation it leaves,
+#: and the initiative's own fields set to empty.
+ON_DELETE = {"organisations.Organisation": ("partners", ("lead_organisation",)),
+             "people.Person": ("people", ("created_by",)),
+             "frameworks.SubDomain": ("subdomains", ())}
 
 
 def related_snapshots(*, initiative_ids: Iterable[int]) -> dict[int, dict[str, list]]:
@@ -85,12 +94,13 @@ def history_record(*, initiative: Initiative, created: bool,
 
 def history_record_bulk(*, created_ids: list[int], changed_ids: list[int],
                         evidence_created_ids: list[int] = (),
-                        evidence_changed_ids: list[int] = ()) -> None:
+                        evidence_changed_ids: list[int] = (),
+                        user: AbstractBaseUser | None = None) -> None:
     """
-    Historical rows for what an import wrote in bulk, as it is now in the database: the
-    initiatives it added (`created_ids`) or changed (`changed_ids`), relations included, and
-    the evidence it added or changed (given by their initiatives' ids). No one's name: the
-    audit says "an import or command".
+    Historical rows for what was written in bulk, as it is now in the database: the
+    initiatives added (`created_ids`) or changed (`changed_ids`), relations included, and the
+    evidence added or changed (given by their initiatives' ids); initiatives no longer there
+    are skipped. Made by `user`, or by no one (the audit says "an import or command").
     """
     snapshots = related_snapshots(initiative_ids=list(created_ids) + list(changed_ids))
     now = timezone.now()
@@ -105,7 +115,28 @@ def history_record_bulk(*, created_ids: list[int], changed_ids: list[int],
             batch = ids[start:start + BATCH_SIZE]
             rows = model.objects.filter(**{f"{key}__in": batch}).order_by("pk").values(*fields)
             historical.objects.bulk_create([
-                historical(history_date=now, history_type=history_type, history_user=None,
+                historical(history_date=now, history_type=history_type,
+                           history_user=_user(user),
                            **({"related": snapshots[values["id"]]} if model is Initiative
                               else {}), **values)
                 for values in rows])
+
+
+def unlinking_noted(sender, instance, **kwargs) -> None:
+    """pre_delete: note which initiatives the organisation, person or sub-domain is in."""
+    relation, fields = ON_DELETE[sender._meta.label]
+    through = getattr(Initiative, relation).through
+    ids = set(through.objects.filter(**{RELATIONS[relation]: instance.pk})
+              .values_list("initiative_id", flat=True))
+    for name in fields:
+        ids.update(Initiative.objects.filter(**{name: instance.pk}).values_list("pk", flat=True))
+    instance._initiatives_unlinked = sorted(ids)
+
+
+def unlinking_recorded(sender, instance, **kwargs) -> None:
+    """post_delete: record those initiatives as they are now, by the request's user if any."""
+    ids = getattr(instance, "_initiatives_unlinked", None)
+    if ids:
+        request = getattr(HistoricalRecords.context, "request", None)
+        history_record_bulk(created_ids=[], changed_ids=ids,
+                            user=getattr(request, "user", None))

@@ -148,17 +148,45 @@ def test_a_change_in_the_admin_is_one_row_by_the_admin_user(admin_client, ambrid
     assert latest.related["links"] == [["https://ambridge.example/admin", ""]]
 
 
-def test_a_deleted_partner_shows_as_its_number(ambridge):
-    """A partner since deleted cannot be named; its number stands in."""
+def test_deleting_an_organisation_records_the_initiatives_it_leaves(admin_client, ambridge):
+    """Deleting an organisation (here in the admin) drops it from initiatives' partners and
+    empties their lead organisation without saving them: each is recorded once, by the
+    admin's user, and the deleted organisation shows as its number."""
     gone = OrganisationFactory(name="Gone Ltd")
-    initiative = InitiativeFactory(coalition=ambridge["coalition"])
-    initiative.partners.set([gone])
-    initiative.save()
+    partnered = InitiativeFactory(coalition=ambridge["coalition"], lead_organisation=None)
+    partnered.partners.set([gone, ambridge["cafe"]])
+    partnered.save()
+    led = InitiativeFactory(coalition=ambridge["coalition"], lead_organisation=gone)
+    untouched = InitiativeFactory(coalition=ambridge["coalition"])
+    before = {i.pk: Initiative.history.filter(id=i.pk).count()
+              for i in (partnered, led, untouched)}
     gone_pk = gone.pk
-    gone.delete()
-    entry = next(e for e in audit_entries(coalition=ambridge["coalition"])
-                 if e.action == "changed")
-    assert changes_of(entry)["partners"] == ("", f"#{gone_pk}")
+    response = admin_client.post(reverse("admin:organisations_organisation_delete",
+                                         args=[gone_pk]), {"post": "yes"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    after = {pk: Initiative.history.filter(id=pk).count() for pk in before}
+    assert after == {partnered.pk: before[partnered.pk] + 1, led.pk: before[led.pk] + 1,
+                     untouched.pk: before[untouched.pk]}
+    assert Initiative.history.filter(id=partnered.pk).first().history_user.is_superuser
+    entries = {}  # the newest change of each initiative
+    for entry in audit_entries(coalition=ambridge["coalition"]):
+        if entry.action == "changed":
+            entries.setdefault(entry.object, entry)
+    assert changes_of(entries[partnered.title])["partners"] == (
+        f"#{gone_pk}; Ambridge Café", "Ambridge Café")
+    assert changes_of(entries[led.title])["lead organisation"] == (f"#{gone_pk}", "—")
+
+
+def test_deleting_a_sub_domain_records_the_initiatives_in_it(ambridge):
+    """A sub-domain deleted from the framework leaves the initiatives in it recorded without
+    it; no one's name when no one is signed in (a command)."""
+    initiative = InitiativeFactory(coalition=ambridge["coalition"],
+                                   subdomains=[ambridge["skills"], ambridge["start_ups"]])
+    initiative.save()
+    ambridge["skills"].delete()
+    latest = Initiative.history.filter(id=initiative.pk).first()
+    assert latest.history_user is None
+    assert latest.related["subdomains"] == [ambridge["start_ups"].pk]
 
 
 def test_relation_changes_cost_a_fixed_number_of_queries(client, ambridge,
