@@ -92,9 +92,9 @@ def history_record(*, initiative: Initiative, created: bool,
             "related": related_snapshots(initiative_ids=[initiative.pk])[initiative.pk]})
 
 
-def history_record_bulk(*, created_ids: list[int], changed_ids: list[int],
-                        evidence_created_ids: list[int] = (),
-                        evidence_changed_ids: list[int] = (),
+def history_record_bulk(*, created_ids: Iterable[int], changed_ids: Iterable[int],
+                        evidence_created_ids: Iterable[int] = (),
+                        evidence_changed_ids: Iterable[int] = (),
                         user: AbstractBaseUser | None = None) -> None:
     """
     Historical rows for what was written in bulk, as it is now in the database: the
@@ -102,7 +102,8 @@ def history_record_bulk(*, created_ids: list[int], changed_ids: list[int],
     evidence added or changed (given by their initiatives' ids); initiatives no longer there
     are skipped. Made by `user`, or by no one (the audit says "an import or command").
     """
-    snapshots = related_snapshots(initiative_ids=list(created_ids) + list(changed_ids))
+    created_ids, changed_ids = list(created_ids), list(changed_ids)
+    snapshots = related_snapshots(initiative_ids=created_ids + changed_ids)
     now = timezone.now()
     for model, history_type, ids, key in (
             (Initiative, "+", created_ids, "pk"), (Initiative, "~", changed_ids, "pk"),
