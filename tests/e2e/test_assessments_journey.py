@@ -2,8 +2,8 @@
 
 import pytest
 
+from smartplace.assessments.answers import answers_import
 from smartplace.assessments.models import Answer, Cycle
-from smartplace.assessments.services import answers_import
 from smartplace.assessments.tests.factories import WORKED_EXAMPLE, CycleFactory
 from smartplace.assessments.tests.helpers import published_cycle
 from smartplace.organisations.tests.factories import OrganisationFactory
