@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from itertools import groupby
 
 from django.db.models import Q
@@ -73,15 +74,17 @@ class Relation:
     """
 
     name: str
-    verbose_name: str
+    verbose_name: str  # lazily translated
     related_model: type | None  # None for links: [address, title] pairs, not ids
 
 
-def _relations() -> list[Relation]:
-    return [*(Relation(name, str(Initiative._meta.get_field(name).verbose_name),
+@cache
+def _relations() -> tuple[Relation, ...]:
+    """The relations, built once; their names stay lazy, so each page has its language's."""
+    return (*(Relation(name, Initiative._meta.get_field(name).verbose_name,
                        Initiative._meta.get_field(name).related_model)
               for name in RELATIONS),
-            Relation("links", str(InitiativeLink._meta.verbose_name_plural), None)]
+            Relation("links", InitiativeLink._meta.verbose_name_plural, None))
 
 
 def _related_changes(previous, record) -> list[tuple]:
