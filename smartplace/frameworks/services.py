@@ -11,16 +11,14 @@ exported and loaded again gives the same framework.
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 
 from smartplace.coalitions.models import Coalition
+from smartplace.core.json_checks import SLUG_RE, VERSION_RE, JsonChecker, json_path, type_name
 from smartplace.frameworks.models import (
     Domain,
     FitnessLevel,
@@ -32,14 +30,7 @@ from smartplace.frameworks.selectors import FORMAT, framework_tree_data, framewo
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "data"
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-VERSION_RE = re.compile(r"^[0-9A-Za-z]+(?:[._-][0-9A-Za-z]+)*$")
 MIN_LEVELS = 2
-
-_TYPE_NAMES = {
-    str: "text", bool: "true or false", int: "a number", float: "a number",
-    list: "a list", dict: "an object", type(None): "null",
-}
 
 
 def _max(model, name: str) -> int | None:
@@ -50,92 +41,14 @@ def _max(model, name: str) -> int | None:
 # Validation
 
 
-@dataclass
-class _Checker:
-    """Collects every problem in a file, each prefixed with where it is."""
+class _Checker(JsonChecker):
+    """Collects every problem in a framework file, each prefixed with where it is."""
 
-    errors: list[str] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.errors: list[str] = []
 
-    def add(self, path: str, message: str) -> None:
-        self.errors.append(f"{path or 'top level'}: {message}")
-
-    def obj(self, value: Any, path: str, allowed: set[str]) -> bool:
-        if not isinstance(value, dict):
-            self.add(path, f"must be an object ({{…}}), not {_type_name(value)}")
-            return False
-        for key in value:
-            if key not in allowed:
-                self.add(path, f"unknown field {key!r} (allowed: {', '.join(sorted(allowed))})")
-        return True
-
-    def text(self, parent: dict, key: str, path: str, *, required: bool = False,
-             max_length: int | None = None, pattern: re.Pattern | None = None,
-             pattern_hint: str = "") -> str:
-        if key not in parent or parent[key] is None:
-            if required:
-                self.add(path, f"{key!r} is missing")
-            return ""
-        value = parent[key]
-        where = _join(path, key)
-        if not isinstance(value, str):
-            self.add(where, f"must be text, not {_type_name(value)}")
-            return ""
-        value = value.strip()
-        if required and not value:
-            self.add(where, "must not be empty")
-        elif max_length and len(value) > max_length:
-            self.add(where, f"is {len(value)} characters long; the most allowed is {max_length}")
-        elif pattern and value and not pattern.match(value):
-            self.add(where, f"{value!r} is not allowed here ({pattern_hint})")
-        return value
-
-    def url(self, parent: dict, key: str, path: str, *, max_length: int | None) -> str:
-        value = self.text(parent, key, path, max_length=max_length)
-        if value:
-            try:
-                URLValidator(schemes=["http", "https"])(value)
-            except ValidationError:
-                self.add(_join(path, key), f"{value!r} is not a web address (http:// or https://)")
-        return value
-
-    def boolean(self, parent: dict, key: str, path: str) -> bool:
-        value = parent.get(key, False)
-        if value is None:
-            return False
-        if not isinstance(value, bool):
-            self.add(_join(path, key), f"must be true or false, not {_type_name(value)}")
-            return False
-        return value
-
-    def items(self, parent: dict, key: str, path: str, *, required: bool = False) -> list:
-        if key not in parent or parent[key] is None:
-            if required:
-                self.add(path, f"{key!r} is missing")
-            return []
-        value = parent[key]
-        if not isinstance(value, list):
-            self.add(_join(path, key), f"must be a list ([…]), not {_type_name(value)}")
-            return []
-        return value
-
-    def unique(self, values: list[tuple[str, str]], what: str) -> None:
-        """`values` are (path, value) pairs; report each value used more than once."""
-        seen: dict[str, str] = {}
-        for path, value in values:
-            if not value:
-                continue
-            if value in seen:
-                self.add(path, f"{what} {value!r} is already used by {seen[value]}")
-            else:
-                seen[value] = path
-
-
-def _type_name(value: Any) -> str:
-    return _TYPE_NAMES.get(type(value), type(value).__name__)
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
+    def add(self, where: str, message: str) -> None:
+        self.errors.append(f"{where or 'top level'}: {message}")
 
 
 SLUG_HINT = "use lower-case letters, digits and single hyphens, for example 'smart-economy'"
@@ -151,10 +64,10 @@ def _welsh(check: _Checker, parent: dict, path: str, model, fields: tuple[str, .
     block = parent.get("translations")
     if block is None:
         return {}
-    where = _join(path, "translations")
+    where = json_path(path, "translations")
     if not check.obj(block, where, {"cy"}) or block.get("cy") is None:
         return {}
-    inner = _join(where, "cy")
+    inner = json_path(where, "cy")
     if not check.obj(block["cy"], inner, set(fields)):
         return {}
     out = {name: check.text(block["cy"], name, inner, max_length=_max(model, f"{name}_cy"))
@@ -178,7 +91,7 @@ def framework_validate(*, data: Any) -> dict:
     check = _Checker()
     if not isinstance(data, dict):
         raise ValidationError([f"top level: the file must hold a JSON object ({{…}}), "
-                               f"not {_type_name(data)}"])
+                               f"not {type_name(data)}"])
     if "format" not in data:
         raise ValidationError([f"top level: 'format' is missing (expected {FORMAT!r})"])
     if data["format"] != FORMAT:
@@ -192,10 +105,10 @@ def framework_validate(*, data: Any) -> dict:
     check.obj(data, "", top)
     out: dict[str, Any] = {"format": FORMAT}
     out["slug"] = check.text(data, "slug", "", required=True, max_length=_max(Framework, "slug"),
-                             pattern=SLUG_RE, pattern_hint=SLUG_HINT)
+                             pattern=SLUG_RE, hint=SLUG_HINT)
     out["version"] = check.text(data, "version", "", required=True,
                                 max_length=_max(Framework, "version"), pattern=VERSION_RE,
-                                pattern_hint=VERSION_HINT)
+                                hint=VERSION_HINT)
     out["name"] = check.text(data, "name", "", required=True, max_length=_max(Framework, "name"))
     out["description"] = check.text(data, "description", "")
     out.update(_welsh(check, data, "", Framework, ("name", "description")))
@@ -231,7 +144,7 @@ def framework_validate(*, data: Any) -> dict:
         out["levels"].append({
             "slug": check.text(level, "slug", path, required=True,
                                max_length=_max(FitnessLevel, "slug"),
-                               pattern=SLUG_RE, pattern_hint=SLUG_HINT),
+                               pattern=SLUG_RE, hint=SLUG_HINT),
             "name": check.text(level, "name", path, required=True,
                                max_length=_max(FitnessLevel, "name")),
             "description": check.text(level, "description", path),
@@ -253,7 +166,7 @@ def framework_validate(*, data: Any) -> dict:
         clean = {
             "slug": check.text(domain, "slug", path, required=True,
                                max_length=_max(Domain, "slug"),
-                               pattern=SLUG_RE, pattern_hint=SLUG_HINT),
+                               pattern=SLUG_RE, hint=SLUG_HINT),
             "name": check.text(domain, "name", path, required=True,
                                max_length=_max(Domain, "name")),
             "description": check.text(domain, "description", path),
@@ -287,7 +200,7 @@ def framework_validate(*, data: Any) -> dict:
             clean["subdomains"].append({
                 "slug": check.text(sub, "slug", spath, required=True,
                                    max_length=_max(SubDomain, "slug"),
-                                   pattern=SLUG_RE, pattern_hint=SLUG_HINT),
+                                   pattern=SLUG_RE, hint=SLUG_HINT),
                 "name": check.text(sub, "name", spath, required=True,
                                    max_length=_max(SubDomain, "name")),
                 "description": check.text(sub, "description", spath),

@@ -13,9 +13,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-
+from smartplace.core.json_checks import SLUG_RE, VERSION_RE, JsonChecker, json_path, type_name
 from smartplace.instruments.files import (
     NO_WORDS,
     YES_WORDS,
@@ -47,27 +45,11 @@ RULES = ("cumulative", "threshold", "bands")
 CODE_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,48}[A-Za-z0-9])?$")
 CODE_HINT = ("use letters, digits, dots, hyphens and underscores, starting and ending with a "
              "letter or digit, at most 50 characters")
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-VERSION_RE = re.compile(r"^[0-9A-Za-z]+(?:[._-][0-9A-Za-z]+)*$")
 
 
 # --- instrument.json ---------------------------------------------------------------------------
 
-_TYPE_NAMES = {str: "text", bool: "true or false", int: "a number", Decimal: "a number",
-               list: "a list", dict: "an object", type(None): "null"}
-
-
-def _type_name(value: Any) -> str:
-    return _TYPE_NAMES.get(type(value), type(value).__name__)
-
-
-def json_path(where: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{where}[{key}]"
-    return f"{where}.{key}" if where else key
-
-
-class _Json:
+class _Json(JsonChecker):
     """Checks parts of instrument.json, collecting problems with their JSON path."""
 
     def __init__(self, problems: Problems, file: str) -> None:
@@ -76,35 +58,6 @@ class _Json:
 
     def add(self, where: str, message: str) -> None:
         self.problems.add(self.file, message, where=where or "top level")
-
-    def obj(self, value: Any, where: str, allowed: set[str]) -> bool:
-        if not isinstance(value, dict):
-            self.add(where, f"must be an object ({{…}}), not {_type_name(value)}")
-            return False
-        for key in value:
-            if key not in allowed:
-                self.add(where, f"unknown field {key!r} (allowed: {', '.join(sorted(allowed))})")
-        return True
-
-    def text(self, parent: dict, key: str, where: str, *, required: bool = False,
-             pattern: re.Pattern | None = None, hint: str = "", max_length: int = 0) -> str:
-        value = parent.get(key)
-        if value is None:
-            if required:
-                self.add(where, f"{key!r} is missing")
-            return ""
-        at = json_path(where, key)
-        if not isinstance(value, str):
-            self.add(at, f"must be text, not {_type_name(value)}")
-            return ""
-        value = value.strip()
-        if required and not value:
-            self.add(at, "must not be empty")
-        elif max_length and len(value) > max_length:
-            self.add(at, f"is {len(value)} characters long; the most allowed is {max_length}")
-        elif pattern is not None and value and not pattern.match(value):
-            self.add(at, f"{value!r} is not allowed here ({hint})")
-        return value
 
     def number(self, parent: dict, key: str, where: str, *, required: bool = False) -> str | None:
         value = parent.get(key)
@@ -117,24 +70,6 @@ class _Json:
         except ValueError:
             self.add(json_path(where, key), f"{value!r} is not a number (write 0.4, 40 or \"1/3\")")
             return None
-
-    def items(self, parent: dict, key: str, where: str) -> list:
-        value = parent.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.add(json_path(where, key), f"must be a list ([…]), not {_type_name(value)}")
-            return []
-        return value
-
-    def boolean(self, parent: dict, key: str, where: str) -> bool:
-        value = parent.get(key, False)
-        if value is None:
-            return False
-        if not isinstance(value, bool):
-            self.add(json_path(where, key), f"must be true or false, not {_type_name(value)}")
-            return False
-        return value
 
 
 TOP_FIELDS = {"format", "slug", "version", "name", "description", "source", "attribution",
@@ -157,7 +92,7 @@ def check_format(data: Any, *, file: str) -> None:
     """Refuse a file that is not `smartplace-instrument/1` before reading anything else."""
     if not isinstance(data, dict):
         raise InstrumentFileError([Problem(file, "the file must hold a JSON object ({…}), not "
-                                                 f"{_type_name(data)}", where="top level")])
+                                                 f"{type_name(data)}", where="top level")])
     if "format" not in data:
         raise InstrumentFileError([Problem(
             file, f"'format' is missing (expected {FORMAT!r})", where="top level")])
@@ -178,15 +113,12 @@ def check_instrument_json(data: dict, *, file: str, problems: Problems) -> dict:
                                                     "dots, hyphens or underscores")
     out["name"] = check.text(data, "name", "", required=True, max_length=200)
     out["description"] = check.text(data, "description", "")
-    for key, fields in (("source", ("title", "url")), ("licence", ("name", "url"))):
+    for key, name in (("source", "title"), ("licence", "name")):
         value = data.get(key) or {}
-        out[key] = dict.fromkeys(fields, "")
-        if check.obj(value, key, set(fields)):
-            out[key] = {name: check.text(value, name, key, max_length=500) for name in fields}
-            address = out[key]["url"]
-            if address and not _is_url(address):
-                check.add(f"{key}.url", f"{address!r} is not a web address (http:// or "
-                                        f"https://)")
+        out[key] = {name: "", "url": ""}
+        if check.obj(value, key, {name, "url"}):
+            out[key] = {name: check.text(value, name, key, max_length=500),
+                        "url": check.url(value, "url", key, max_length=500)}
     out["attribution"] = check.text(data, "attribution", "")
 
     groups = []
@@ -198,7 +130,7 @@ def check_instrument_json(data: dict, *, file: str, problems: Problems) -> dict:
                                    hint=CODE_HINT),
                 "name": check.text(group, "name", where),
             })
-    _unique(check, [(json_path(json_path("groups", i), "code"), g["code"])
+    check.unique([(json_path(json_path("groups", i), "code"), g["code"])
                     for i, g in enumerate(groups)], "group code")
     out["groups"] = groups
     group_codes = [g["code"] for g in groups if g["code"]]
@@ -240,30 +172,11 @@ def check_instrument_json(data: dict, *, file: str, problems: Problems) -> dict:
             "weight": check.number(section, "weight", where),
             "group_weights": weights,
         })
-    _unique(check, [(json_path(json_path("sections", i), "code"), s["code"])
+    check.unique([(json_path(json_path("sections", i), "code"), s["code"])
                     for i, s in enumerate(sections)], "section code")
     out["sections"] = sections
     out["maturity"] = _maturity(check, data.get("maturity"))
     return out
-
-
-def _is_url(text: str) -> bool:
-    try:
-        URLValidator(schemes=["http", "https"])(text)
-    except ValidationError:
-        return False
-    return True
-
-
-def _unique(check: _Json, values: list[tuple[str, str]], what: str) -> None:
-    seen: dict[str, str] = {}
-    for where, value in values:
-        if not value:
-            continue
-        if value in seen:
-            check.add(where, f"{what} {value!r} is already used at {seen[value]}")
-        else:
-            seen[value] = where
 
 
 def _maturity(check: _Json, value: Any) -> dict | None:
@@ -314,7 +227,7 @@ def _maturity(check: _Json, value: Any) -> dict | None:
             "description": check.text(level, "description", where),
             "at_least": at_least,
         })
-    _unique(check, [(json_path(json_path("maturity.levels", i), "number"), str(lv["number"]))
+    check.unique([(json_path(json_path("maturity.levels", i), "number"), str(lv["number"]))
                     for i, lv in enumerate(out["levels"]) if lv["number"] is not None],
             "level number")
     return out

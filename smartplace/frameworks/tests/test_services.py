@@ -69,7 +69,7 @@ def test_every_problem_is_reported_with_its_path(borsetshire):
         "domains[0].questions[0].status: 'maybe' is not one of proposed, agreed, declined, "
         "example",
         "domains[0].subdomains[1].illustrative: must be true or false, not text",
-        "domains[1].slug: the slug 'farming' is already used by domains[0].slug",
+        "domains[1].slug: the slug 'farming' is already used at domains[0].slug",
     ]
     for start in expected_starts:
         assert any(message.startswith(start) for message in found), (start, found)
