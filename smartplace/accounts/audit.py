@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from smartplace.coalitions.models import Coalition
 from smartplace.frameworks.models import (
     Domain,
-    FitnessLevel,
     Framework,
     SmartQuestion,
     SmartQuestionSupport,
@@ -266,47 +265,39 @@ def _label(model, record, titles: dict[int, str]) -> str:
 
 
 def _rating_entries(*, coalition: Coalition, limit: int) -> list[AuditEntry]:
-    """Fitness ratings given and changed, each change with the level and confidence before."""
+    """
+    Fitness ratings given and changed: who rated which sub-domain in which round, when, and
+    whether the level, the confidence or both changed. Never the values: nobody, coordinators
+    included, sees an individual rating (docs/rounds.md); the round's published figures are
+    the consolidation of them.
+    """
     latest = list(RatingHistory.objects
                   .filter(rating__round__coalition=coalition)
                   .select_related("rating__person", "rating__subdomain", "rating__round")
                   .order_by("-recorded_at", "-pk")[:limit])
     if not latest:
         return []
-    # Every earlier value of the same ratings, to say what each change changed from.
-    earlier: dict[int, list[RatingHistory]] = {}
-    for entry in RatingHistory.objects.filter(
-            rating_id__in={e.rating_id for e in latest}).order_by("recorded_at", "pk"):
-        earlier.setdefault(entry.rating_id, []).append(entry)
-    levels = {(level.framework_id, level.position): level.name
-              for level in FitnessLevel.objects.filter(
-                  framework_id__in={e.rating.round.framework_id for e in latest})}
-    confidence = dict(RatingHistory._meta.get_field("confidence").flatchoices)
-    level_label, confidence_label = _("level"), _("confidence")
+    # The value before each change, only to say which parts changed.
+    earlier: dict[int, list[tuple[int, int | None, str]]] = {}
+    for pk, rating_id, level, confidence in (
+            RatingHistory.objects.filter(rating_id__in={e.rating_id for e in latest})
+            .order_by("recorded_at", "pk").values_list("pk", "rating_id", "level",
+                                                       "confidence")):
+        earlier.setdefault(rating_id, []).append((pk, level, confidence))
+    hidden = _("changed (individual ratings are not shown)")
     entries = []
     for entry in latest:
         rating = entry.rating
-        framework_id = rating.round.framework_id
         history = earlier.get(entry.rating_id, [])
-        position = next(i for i, e in enumerate(history) if e.pk == entry.pk)
-        before = history[position - 1] if position > 0 else None
-
-        def level(value, framework_id=framework_id) -> str:
-            if value is None:
-                return _("I don’t know")
-            return f"{value}. {levels.get((framework_id, value), '')}".rstrip(". ")
-
+        position = next(i for i, (pk, _level, _confidence) in enumerate(history)
+                        if pk == entry.pk)
         changes = []
-        if before is None or before.level != entry.level:
-            changes.append(Change(field=level_label,
-                                  old=level(before.level) if before else "",
-                                  new=level(entry.level)))
-        if before is None or before.confidence != entry.confidence:
-            changes.append(Change(
-                field=confidence_label,
-                old=_show(confidence.get(before.confidence, before.confidence))
-                if before else "",
-                new=_show(confidence.get(entry.confidence, entry.confidence))))
+        if position > 0:
+            _pk, level, confidence = history[position - 1]
+            if level != entry.level:
+                changes.append(Change(field=_("level"), old="", new=hidden))
+            if confidence != entry.confidence:
+                changes.append(Change(field=_("confidence"), old="", new=hidden))
         entries.append(AuditEntry(
             when=entry.recorded_at, who=rating.person.name, kind=_("fitness rating"),
             object=f"{rating.subdomain.name} ({rating.round.name})",

@@ -53,29 +53,39 @@ def test_ratings_come_from_the_rounds_history():
     assert any(e.kind == "fitness rating" and e.who == "Pat Archer" for e in entries)
 
 
-def test_a_changed_rating_shows_what_it_was_and_what_it_became():
-    """A rating changed from 2 to 3 reads "2. Developing → 3. Strengthening", with the
-    confidence before and after; the first rating has no "before"."""
+def test_a_rating_entry_says_what_changed_but_never_the_values(client):
+    """A rating changed from 2 to 3 says who changed which rating and that the level changed,
+    but shows no level or confidence, before or after: no one sees an individual rating."""
     from smartplace.accounts.audit import audit_entries
     from smartplace.frameworks.models import FitnessLevel
     from smartplace.frameworks.tests.factories import DomainFactory, SubDomainFactory
 
-    round_ = RoundFactory()
+    round_ = RoundFactory(name="Spring round")
     for position, name in enumerate(["Emerging", "Developing", "Strengthening"], start=1):
         FitnessLevel.objects.get_or_create(framework=round_.framework, position=position,
                                            defaults={"slug": name.lower(), "name": name})
     membership = MembershipFactory(coalition=round_.coalition, person__name="Pat Archer")
-    subdomain = SubDomainFactory(domain=DomainFactory(framework=round_.framework))
+    subdomain = SubDomainFactory(domain=DomainFactory(framework=round_.framework),
+                                 name="Rural broadband")
     rating = RatingFactory(round=round_, person=membership.person, subdomain=subdomain)
     RatingHistory.objects.create(rating=rating, change="created", level=2, confidence="low")
     RatingHistory.objects.create(rating=rating, change="changed", level=3, confidence="low")
-    changed, created = [e for e in audit_entries(coalition=round_.coalition)
-                        if e.kind == "fitness rating"]
-    assert changed.action == "changed"
-    assert [(c.field, c.old, c.new) for c in changed.changes] == [
-        ("level", "2. Developing", "3. Strengthening")]
-    assert [(c.field, c.old, c.new) for c in created.changes] == [
-        ("level", "", "2. Developing"), ("confidence", "", "Low")]
+    RatingHistory.objects.create(rating=rating, change="changed", level=3, confidence="high")
+    confidence_changed, level_changed, created = [
+        e for e in audit_entries(coalition=round_.coalition) if e.kind == "fitness rating"]
+    assert (level_changed.who, level_changed.object, level_changed.action) == (
+        "Pat Archer", "Rural broadband (Spring round)", "changed")
+    assert [c.field for c in level_changed.changes] == ["level"]
+    assert [c.field for c in confidence_changed.changes] == ["confidence"]
+    assert created.action == "created" and created.changes == []
+
+    coordinator = CoordinatorFactory(coalition=round_.coalition)
+    client.force_login(coordinator.person.user)
+    page = client.get(f"/coalitions/{round_.coalition.slug}/audit/").content.decode()
+    assert "Rural broadband (Spring round)" in page and "Pat Archer" in page
+    main = page.split("<main", 1)[1].split("</main>", 1)[0]
+    for value in ("Developing", "Strengthening", "Emerging", "Low", "High"):
+        assert value not in main, value
 
 
 def test_changed_fields_are_named_as_people_read_them(client):
