@@ -141,6 +141,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache for every process: allauth's sign-in rate limits must count across all the web
+# server's workers and survive a restart, so the default is a table in the database (made by
+# `migrate`, smartplace.core.apps). `SMARTPLACE_CACHE_URL` may name another shared cache
+# (redis://…); a per-process one (locmemcache://) would multiply the limits by the workers.
+CACHES = {"default": env.cache("SMARTPLACE_CACHE_URL", default="dbcache://smartplace_cache")}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
