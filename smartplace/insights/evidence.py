@@ -5,7 +5,9 @@ The card brings together the money figures of `initiatives.Evidence` (capital an
 annual savings, lifetime), the outcome measures with baseline and result, lessons, reusable
 assets with their licence, "reused by" links, and a channel-shift estimate
 (`smartplace.methods.channel_shift`). Reuse links only ever name initiatives the reader may
-see: a private initiative elsewhere is left out, and so is its existence.
+see: a private initiative elsewhere is left out, and so is its existence. Every read of reuse
+links (the card's "reused by" and "reused from", the story's count) goes through
+`reuse_visible`, which asks the initiative gate (`Initiative.objects.visible_to`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils.translation import gettext as _
 
 from smartplace.initiatives.models import Evidence, Initiative
@@ -72,13 +74,24 @@ class EvidenceCard:
                     or self.reused_by or self.reused_from or self.channel_shift)
 
 
+def reuse_visible(*, user) -> Q:
+    """
+    A filter on Reuse: the links both of whose initiatives `user` may see
+    (`Initiative.objects.visible_to`: public ones, and private ones of the coalitions `user` is
+    an active member of). The one rule for the card's "reused by" and "reused from" lists and
+    the story's count of reuses; anonymous callers get links between public initiatives only.
+    """
+    visible = Initiative.objects.visible_to(user).values("pk")
+    return Q(original__in=visible, adopted_by__in=visible)
+
+
 def evidence_card_get(*, initiative: Initiative, user) -> EvidenceCard:
     """The initiative's evidence card; reuse links only to initiatives `user` may see."""
     try:
         evidence = initiative.evidence
     except Initiative.evidence.RelatedObjectDoesNotExist:
         evidence = None
-    visible = Initiative.objects.visible_to(user).values("pk")
+    reuses = Reuse.objects.filter(reuse_visible(user=user))
     shift = ChannelShift.objects.filter(initiative=initiative).first()
     return EvidenceCard(
         initiative=initiative,
@@ -86,10 +99,10 @@ def evidence_card_get(*, initiative: Initiative, user) -> EvidenceCard:
         outcomes=list(OutcomeMeasure.objects.filter(initiative=initiative)),
         lessons=list(Lesson.objects.filter(initiative=initiative)),
         assets=list(ReusableAsset.objects.filter(initiative=initiative)),
-        reused_by=list(Reuse.objects.filter(original=initiative, adopted_by__in=visible)
+        reused_by=list(reuses.filter(original=initiative)
                        .select_related("adopted_by__coalition")
                        .order_by("adopted_by__coalition__name", "adopted_by__title")),
-        reused_from=list(Reuse.objects.filter(adopted_by=initiative, original__in=visible)
+        reused_from=list(reuses.filter(adopted_by=initiative)
                          .select_related("original__coalition")
                          .order_by("original__coalition__name", "original__title")),
         channel_shift=shift,
@@ -208,7 +221,8 @@ def coalition_what_worked(*, coalition, examples: int = 5) -> WhatWorked:
     """
     Evidence of what worked, from public initiatives only: recorded annual savings, capital
     and annual costs, channel-shift savings (estimated at each initiative's own costs per
-    contact), and counts of outcomes, lessons, reusable assets and reuses by public initiatives.
+    contact), and counts of outcomes, lessons, reusable assets and reuses by public initiatives
+    (`reuse_visible` for someone not signed in).
     `examples`: the initiatives with the largest recorded annual savings, with their cards.
     """
     public = Initiative.objects.public().filter(coalition=coalition)
@@ -236,7 +250,7 @@ def coalition_what_worked(*, coalition, examples: int = 5) -> WhatWorked:
         outcomes=OutcomeMeasure.objects.filter(initiative__in=ids).count(),
         lessons=Lesson.objects.filter(initiative__in=ids).count(),
         assets=ReusableAsset.objects.filter(initiative__in=ids).count(),
-        reuses=Reuse.objects.filter(original__in=ids,
-                                    adopted_by__visibility="public").count(),
+        reuses=Reuse.objects.filter(reuse_visible(user=anonymous),
+                                    original__coalition=coalition).count(),
         examples=[evidence_card_get(initiative=e.initiative, user=anonymous) for e in ranked],
     )

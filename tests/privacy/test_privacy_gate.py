@@ -115,7 +115,8 @@ def test_public_controls_are_found(world):
     client = Client()
     seen = {control: [] for control in w.CONTROLS}
     domain = world.proposed_question.domain.slug
-    for path in [f"/coalitions/{world.coalition.slug}/initiatives/",
+    page = f"/coalitions/{world.coalition.slug}/initiatives/{world.public_initiative.slug}/"
+    for path in [page, f"/coalitions/{world.coalition.slug}/initiatives/",
                  f"/coalitions/{world.coalition.slug}/people/",
                  f"/coalitions/{world.coalition.slug}/domains/{domain}/",
                  f"/coalitions/{world.coalition.slug}/initiatives.csv",
@@ -127,6 +128,7 @@ def test_public_controls_are_found(world):
     assert seen[w.PUBLIC_INITIATIVE_TITLE] and seen[w.PUBLIC_PERSON_NAME], seen
     assert f"/coalitions/{world.coalition.slug}/domains/{domain}/" in seen[w.PUBLIC_QUESTION]
     assert "/data/smartplace.sqlite" in seen[w.PUBLIC_QUESTION]
+    assert seen[w.PUBLIC_ASSET] == [page]  # the evidence card of the public initiative
 
 
 @pytest.mark.django_db
@@ -267,6 +269,33 @@ def test_removing_the_initiative_gate_changes_the_counts(world, monkeypatch):
     gateless = _read_counts(Client(), world, surfaces)
     changed = {name for url, name in surfaces.items() if present[url] != gateless[url]}
     assert crawl.DEPENDS <= changed, sorted(crawl.DEPENDS - changed)
+
+
+@pytest.mark.django_db
+def test_removing_the_reuse_gate_is_caught(world, monkeypatch):
+    """With every reuse link counted as visible to all (`insights.evidence.reuse_visible`), the
+    public initiative's evidence card names the private initiative that reused it ("reused
+    by") and the one it reused ("reused from"), on its page in English and in Welsh, and the
+    story's count of reuses changes: each of those reads goes through that one gate."""
+    from django.db.models import Q
+
+    from smartplace.insights import evidence
+
+    c, i = world.coalition.slug, world.public_initiative.slug
+    surfaces = {url: name for url, name in crawl.count_surfaces(world).items()
+                if name in ("insights:story", "insights:story_pdf")}
+    present = _read_counts(Client(), world, surfaces)
+    monkeypatch.setattr(evidence, "reuse_visible", lambda *, user: Q())
+    page = "coalitions/<slug:slug>/initiatives/<slug:initiative>"
+    found, _requested, _problems = _crawl(Client(), world,
+                                          only=lambda r: r.route.startswith(page))
+    for marker in (w.PRIVATE_REUSE_NOTE, w.PRIVATE_REUSED_FROM_NOTE, w.PRIVATE_INITIATIVE_TITLE):
+        where = {url.split("?")[0] for url, markers in found.items() if marker in markers}
+        assert {f"/coalitions/{c}/initiatives/{i}/", f"/cy/coalitions/{c}/initiatives/{i}/"
+                } <= where, (marker, _describe(found))
+    gateless = _read_counts(Client(), world, surfaces)
+    changed = sorted(url for url in surfaces if present[url] != gateless[url])
+    assert changed == sorted(surfaces) and len(changed) == 4, changed
 
 
 @pytest.mark.django_db

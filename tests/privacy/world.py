@@ -19,6 +19,14 @@ PRIVATE_INITIATIVE_TITLE = "SENTINEL-PRIVATE-INITIATIVE-TITLE-Q7X"
 PRIVATE_INITIATIVE_DESCRIPTION = "SENTINEL-PRIVATE-INITIATIVE-DESCRIPTION-Q7X"
 PRIVATE_INITIATIVE_LINK = "SENTINEL-PRIVATE-INITIATIVE-LINK-Q7X"
 PRIVATE_INITIATIVE_EVIDENCE = "SENTINEL-PRIVATE-INITIATIVE-EVIDENCE-Q7X"
+#: The private initiative's evidence card: an outcome measure, a lesson, a reusable asset, a
+#: channel shift, and the notes of its reuse links with the public initiative (either way).
+PRIVATE_OUTCOME = "SENTINEL-PRIVATE-OUTCOME-MEASURE-Q7X"
+PRIVATE_LESSON = "SENTINEL-PRIVATE-LESSON-Q7X"
+PRIVATE_ASSET = "SENTINEL-PRIVATE-REUSABLE-ASSET-Q7X"
+PRIVATE_CHANNEL_SHIFT = "SENTINEL-PRIVATE-CHANNEL-SHIFT-NOTE-Q7X"
+PRIVATE_REUSE_NOTE = "SENTINEL-PRIVATE-REUSED-THE-PUBLIC-ONE-Q7X"
+PRIVATE_REUSED_FROM_NOTE = "SENTINEL-PUBLIC-REUSED-THE-PRIVATE-ONE-Q7X"
 UNCONSENTED_NAME = "SENTINEL-UNCONSENTED-NAME-Q7X"
 UNCONSENTED_JOB = "SENTINEL-UNCONSENTED-JOB-Q7X"
 UNCONSENTED_EMAIL = "sentinel-unconsented-email-q7x@example.org"
@@ -48,7 +56,8 @@ MARKERS = [value.upper() for name, value in dict(globals()).items()
 PUBLIC_INITIATIVE_TITLE = "PUBLICCONTROL-INITIATIVE-Q7X"
 PUBLIC_PERSON_NAME = "PUBLICCONTROL-PERSON-Q7X"
 PUBLIC_QUESTION = "PUBLICCONTROL-QUESTION-Q7X"
-CONTROLS = [PUBLIC_INITIATIVE_TITLE, PUBLIC_PERSON_NAME, PUBLIC_QUESTION]
+PUBLIC_ASSET = "PUBLICCONTROL-REUSABLE-ASSET-Q7X"  # on the public initiative's evidence card
+CONTROLS = [PUBLIC_INITIATIVE_TITLE, PUBLIC_PERSON_NAME, PUBLIC_QUESTION, PUBLIC_ASSET]
 
 
 @dataclass
@@ -78,7 +87,7 @@ def build_world() -> World:
     from smartplace.assessments.models import Answer, AnswerHistory, Cycle, Participant
     from smartplace.core.models import Visibility
     from smartplace.demo.services import demo_load
-    from smartplace.initiatives.models import Evidence, Initiative, InitiativeLink
+    from smartplace.initiatives.models import Initiative, InitiativeLink
     from smartplace.opendata.services import data_release_make
     from smartplace.people.models import Membership
     from smartplace.people.tests.factories import PersonFactory, UserFactory
@@ -137,8 +146,7 @@ def build_world() -> World:
     private.people.add(member, consenting)
     InitiativeLink.objects.create(initiative=private, url=f"https://example.org/"
                                   f"{PRIVATE_INITIATIVE_LINK}", title=PRIVATE_INITIATIVE_LINK)
-    Evidence.objects.create(initiative=private, notes=PRIVATE_INITIATIVE_EVIDENCE,
-                            funding_source=PRIVATE_INITIATIVE_EVIDENCE, annual_cost=1000)
+    _evidence_cards(public=public, private=private)
     # The private initiative helps to answer the public question (the domain page lists the
     # initiatives answering each question); the public one answers the declined question
     # (its page lists the questions it answers).
@@ -211,6 +219,46 @@ def build_world() -> World:
                  invitation_token=sent.url.rstrip("/").rsplit("/", 1)[-1], cycles=list(cycles),
                  sentinel_cycles=sentinel_cycles, proposed_question=proposed_question,
                  declined_question=declined_question)
+
+
+def _evidence_cards(*, public, private) -> None:
+    """
+    The demo's evidence (public initiatives' cards and the story's figures are not empty), a
+    full evidence card on the private initiative (money figures, an outcome, a lesson, an
+    asset, a channel shift: every one counted by the story and the gaps page), a reusable asset
+    on the public one, and reuse links between the two either way (the public card's "reused
+    by" and "reused from" lists and the story's count of reuses must leave them out).
+    """
+    from decimal import Decimal
+
+    from smartplace.initiatives.models import Evidence
+    from smartplace.insights.demo_evidence import evidence_load_demo
+    from smartplace.insights.models_evidence import (
+        ChannelShift,
+        Lesson,
+        OutcomeMeasure,
+        ReusableAsset,
+        Reuse,
+    )
+
+    evidence_load_demo(coalition=public.coalition)
+    Evidence.objects.create(
+        initiative=private, notes=PRIVATE_INITIATIVE_EVIDENCE,
+        funding_source=PRIVATE_INITIATIVE_EVIDENCE, measurement=PRIVATE_INITIATIVE_EVIDENCE,
+        capital_cost=Decimal("71234"), annual_cost=Decimal("1000"),
+        annual_savings=Decimal("93457"), lifetime_years=Decimal("7"))
+    OutcomeMeasure.objects.create(
+        initiative=private, name=PRIVATE_OUTCOME, unit=PRIVATE_OUTCOME, source=PRIVATE_OUTCOME,
+        baseline=Decimal("17"), result=Decimal("83"))
+    Lesson.objects.create(initiative=private, text=PRIVATE_LESSON)
+    ReusableAsset.objects.create(
+        initiative=private, name=PRIVATE_ASSET, licence="MIT", description=PRIVATE_ASSET,
+        url=f"https://example.org/{PRIVATE_ASSET}")
+    ChannelShift.objects.create(initiative=private, face_to_face_to_web=31_337,
+                                phone_to_web=4_243, note=PRIVATE_CHANNEL_SHIFT)
+    ReusableAsset.objects.create(initiative=public, name=PUBLIC_ASSET, licence="OGL-UK-3.0")
+    Reuse.objects.create(original=public, adopted_by=private, note=PRIVATE_REUSE_NOTE)
+    Reuse.objects.create(original=private, adopted_by=public, note=PRIVATE_REUSED_FROM_NOTE)
 
 
 def group_slugs(cycle) -> list[str]:

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from smartplace.core.models import Visibility
@@ -81,6 +82,28 @@ def test_private_adopters_are_not_named_to_the_public(client):
     assert "Secret reuse" in client.get(initiative.get_absolute_url()).content.decode()
     card = evidence_card_get(initiative=initiative, user=PersonFactory().user)
     assert card.reused_by == []
+
+
+def test_reuse_links_either_way_name_only_initiatives_the_reader_may_see():
+    """A private initiative that reused this one, or that this one reused, is left out for
+    visitors and for members of other coalitions, and shown to its own coalition's members."""
+    initiative = InitiativeFactory(title="Borsetshire library renewals")
+    adopter = InitiativeFactory(title="Felpersham private adopter", visibility=Visibility.PRIVATE)
+    source = InitiativeFactory(title="Felpersham private source", coalition=adopter.coalition,
+                               visibility=Visibility.PRIVATE)
+    public = InitiativeFactory(title="Loxley Barrett renewals")
+    Reuse.objects.create(original=initiative, adopted_by=adopter)
+    Reuse.objects.create(original=initiative, adopted_by=public)
+    Reuse.objects.create(original=source, adopted_by=initiative)
+    outsider = MembershipFactory(coalition=initiative.coalition).person.user
+    for user in (AnonymousUser(), outsider):
+        card = evidence_card_get(initiative=initiative, user=user)
+        assert [r.adopted_by for r in card.reused_by] == [public]
+        assert card.reused_from == []
+    insider = MembershipFactory(coalition=adopter.coalition).person.user
+    card = evidence_card_get(initiative=initiative, user=insider)
+    assert {r.adopted_by for r in card.reused_by} == {adopter, public}
+    assert [r.original for r in card.reused_from] == [source]
 
 
 def test_member_adds_an_outcome(client, member):

@@ -14,7 +14,7 @@ from smartplace.core.models import Visibility
 from smartplace.frameworks.tests.factories import DomainFactory, SubDomainFactory
 from smartplace.initiatives.models import Evidence, Initiative
 from smartplace.initiatives.tests.factories import InitiativeFactory
-from smartplace.insights.models_evidence import ChannelShift, Lesson
+from smartplace.insights.models_evidence import ChannelShift, Lesson, Reuse
 from smartplace.organisations.tests.factories import OrganisationFactory
 from smartplace.people.tests.factories import MembershipFactory
 from smartplace.rounds.services import Answer, rating_submit, round_close
@@ -101,6 +101,22 @@ def test_story_twins_give_the_headline_figures(client, ambridge):
     assert figures["items_median_changed"] == 1
     csv_text = b"".join(_story(client, ambridge, "csv").streaming_content).decode()
     assert csv_text.startswith("figure,value")
+
+
+def test_story_counts_reuses_of_its_public_initiatives_by_public_ones(client, ambridge):
+    """A public initiative anywhere that reused one of the coalition's public initiatives is
+    counted; a reuse by or of a private initiative is not, nor one of another coalition's."""
+    library = Initiative.objects.get(title="Library renewals online")
+    secret = Initiative.objects.get(title="Secret savings")
+    elsewhere = InitiativeFactory(title="Felpersham renewals")
+    Reuse.objects.create(original=library, adopted_by=elsewhere)
+    Reuse.objects.create(original=library, adopted_by=secret)
+    Reuse.objects.create(original=secret, adopted_by=library)
+    Reuse.objects.create(original=elsewhere,
+                         adopted_by=InitiativeFactory(coalition=elsewhere.coalition))
+    figures = {row["figure"]: row["value"] for row in _story(client, ambridge, "json").json()[
+        "rows"]}
+    assert figures["reuses"] == 1
 
 
 def _expand(pdf: bytes) -> bytes:
