@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "smartplace.accounts.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # An OpenID Connect provider that cannot be reached: 502 and a clear page (docs/accounts.md).
+    "smartplace.accounts.middleware.OIDCUnreachableMiddleware",
     # Who made a change, for the audit history (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
     # Coordinators set up multi-factor authentication before anything else (docs/accounts.md).
@@ -91,6 +93,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "smartplace.urls"
+# A form sent without a valid CSRF token (expired, or sent from another site): a GOV.UK page
+# saying to go back, reload and try again, in the page's language (docs/security.md).
+CSRF_FAILURE_VIEW = "smartplace.core.views.csrf_failure"
 WSGI_APPLICATION = "smartplace.wsgi.application"
 
 TEMPLATES = [

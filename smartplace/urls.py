@@ -40,5 +40,8 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+# GOV.UK pages in the page's language for refused requests (docs/security.md).
+handler400 = "smartplace.core.views.bad_request"
+handler403 = "smartplace.core.views.permission_denied"
 handler404 = "smartplace.core.views.not_found"
 handler500 = "smartplace.core.views.server_error"

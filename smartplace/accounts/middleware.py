@@ -3,6 +3,8 @@ Two guards in front of every view:
 
 - `RequestSizeLimitMiddleware` refuses a request whose body is larger than
   `SMARTPLACE_MAX_REQUEST_BYTES` with 413 and a page saying the limit, before anything reads it.
+- `OIDCUnreachableMiddleware` answers 502 with a page saying the organisation's sign-in service
+  could not be reached when an OpenID Connect page (/accounts/oidc/…) cannot reach its provider.
 - `CoordinatorMFAMiddleware` sends a signed-in coordinator (an active coordinator of any
   coalition, or a staff user, who may use the admin) who has not set up multi-factor
   authentication to set it up, from any page but those needed to do so or to leave.
@@ -11,22 +13,31 @@ Two guards in front of every view:
 
 from __future__ import annotations
 
+import logging
+from urllib.parse import urlsplit
+
+import requests
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from smartplace.accounts.uploads import megabytes
 from smartplace.people.models import Membership
 
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):g} MB"
+logger = logging.getLogger(__name__)
 
 
 class RequestSizeLimitMiddleware:
-    """413 for a request body over SMARTPLACE_MAX_REQUEST_BYTES (by its Content-Length)."""
+    """
+    413 for a request body over SMARTPLACE_MAX_REQUEST_BYTES (by its Content-Length): "The
+    information you sent is too big" and that limit, and, for a file upload (a multipart form),
+    the limit of each file (SMARTPLACE_MAX_UPLOAD_BYTES).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -38,10 +49,58 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > limit:
+            upload = request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data")
             return render(request, "accounts/too_large.html",
-                          {"limit": _megabytes(settings.SMARTPLACE_MAX_UPLOAD_BYTES)},
+                          {"limit": megabytes(limit), "upload": upload,
+                           "file_limit": megabytes(settings.SMARTPLACE_MAX_UPLOAD_BYTES)},
                           status=413)
         return self.get_response(request)
+
+
+class OIDCUnreachableMiddleware:
+    """
+    502 and a page saying the organisation's sign-in service could not be reached (try again
+    later, or sign in with a code by email) when a page under /accounts/oidc/ fails with a
+    `requests` error. allauth's OpenID Connect login reads the provider's configuration before
+    sending the person there and lets a provider that is down or unreachable raise (a 500).
+    The error is logged as a warning.
+
+    These addresses have no language prefix, so the page takes the language of the page the
+    button was on: a same-site Referer under /cy/ (the sign-in page in Welsh) gives Welsh.
+    """
+
+    prefix = "/accounts/oidc/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if not (request.path.startswith(self.prefix)
+                and isinstance(exception, requests.RequestException)):
+            return None
+        logger.warning("OpenID Connect provider could not be reached from %s: %r",
+                       request.path, exception)
+        provider_id = (request.resolver_match.kwargs.get("provider_id")
+                       if request.resolver_match else None)
+        apps = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+        name = next((app.get("name") for app in apps if app.get("provider_id") == provider_id),
+                    None)
+        with translation.override(_referer_language(request) or translation.get_language()):
+            request.LANGUAGE_CODE = translation.get_language()
+            return render(request, "accounts/oidc_unreachable.html", {"provider_name": name},
+                          status=502)
+
+
+def _referer_language(request: HttpRequest) -> str | None:
+    """The language prefix of a same-site Referer ("cy" for /cy/sign-in/), or None."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if not referer or not url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return None
+    return translation.get_language_from_path(urlsplit(referer).path)
 
 
 def needs_mfa(user) -> bool:

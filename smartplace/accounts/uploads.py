@@ -37,8 +37,10 @@ def _is_text(head: bytes) -> bool:
     return not head.lstrip().lower().startswith((b"<!doctype", b"<html", b"<script"))
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):g} MB"
+def megabytes(size: int) -> str:
+    """A size in bytes as megabytes, to two decimals at most: 2621440 → "2.5 MB",
+    1049576 → "1 MB", 10527703 → "10.04 MB"."""
+    return f"{size / (1024 * 1024):.2f}".rstrip("0").rstrip(".") + " MB"
 
 
 def validate_upload(file, kinds: tuple[str, ...] = DEFAULT_KINDS) -> None:
@@ -47,7 +49,7 @@ def validate_upload(file, kinds: tuple[str, ...] = DEFAULT_KINDS) -> None:
     if file.size is not None and file.size > limit:
         raise ValidationError(
             _("The file must be smaller than %(limit)s (it is %(size)s)")
-            % {"limit": _megabytes(limit), "size": _megabytes(file.size)}, code="too_large")
+            % {"limit": megabytes(limit), "size": megabytes(file.size)}, code="too_large")
     name = (getattr(file, "name", "") or "").lower()
     allowed = {ext: kind for kind in kinds for ext in KINDS[kind][0]}
     extension = next((ext for ext in allowed if name.endswith(ext)), None)
