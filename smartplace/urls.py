@@ -17,11 +17,13 @@ urlpatterns = [
     *signin_urls.before_allauth,
     path("accounts/", include("allauth.urls")),
     path("", include("smartplace.api.urls")),
-    path("", include("smartplace.opendata.urls")),
+    # The data downloads (files, zips, the DCAT catalogue, the SQLite file): stable addresses.
+    path("", include("smartplace.opendata.file_urls")),
 ]
 
 # The pages, in English at their addresses and in Welsh under /cy/ (docs/translation.md). The
-# admin, allauth's other addresses, the API and the data downloads above have no language prefix.
+# admin, allauth's other addresses, the API and its documentation page, and the data downloads
+# above have no language prefix.
 # Signing in (and allauth's multi-factor pages) come first: after allauth.urls, so their names
 # give smartplace's addresses, and under /cy/ for a Welsh sign-in.
 urlpatterns += i18n_patterns(
@@ -37,6 +39,8 @@ urlpatterns += i18n_patterns(
     path("", include("smartplace.instruments.urls")),
     path("", include("smartplace.assessments.urls")),
     path("", include("smartplace.insights.urls")),
+    path("", include("smartplace.opendata.urls")),
+    path("", include("smartplace.api.token_urls")),
     prefix_default_language=False,
 )
 

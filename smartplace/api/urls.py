@@ -1,6 +1,7 @@
 """
-The API (/api/v1/, namespace "api-v1"), its documentation page and people's API tokens
-(namespace "api"). The project's urls.py includes this module once.
+The API (/api/v1/, namespace "api-v1") and its documentation page (namespace "api"), without a
+language prefix. People's API tokens are pages of the site, in `token_urls.py`. The project's
+urls.py includes each module once.
 """
 
 from django.urls import include, path
@@ -10,8 +11,6 @@ from smartplace.api.api import api
 
 pages = [
     path("api/v1/docs", views.api_docs, name="docs"),
-    path("account/api-tokens/", views.token_list, name="token_list"),
-    path("account/api-tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
 ]
 
 urlpatterns = [

@@ -86,4 +86,4 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("You have no token with this number."))
     api_token_revoke(token=token)
     messages.success(request, _("The token “%(name)s” has been revoked") % {"name": token.name})
-    return redirect("api:token_list")
+    return redirect("api-tokens:token_list")

@@ -30,7 +30,7 @@ class StaticSitemap(_Localised):
     names = ["core:home", "core:about_data", "core:accessibility",
              "coalitions:coalition_list", "organisations:organisation_list",
              "places:place_list", "frameworks:framework_list", "instruments:instrument_list",
-             "assessments:cycle_list"]
+             "assessments:cycle_list", "opendata:data_home"]
 
     def items(self):
         return self.names
@@ -88,6 +88,21 @@ class CycleSitemap(_Localised):
         return cycle.updated_at
 
 
+class DatasetSitemap(_Localised):
+    """Each open dataset's page: the datasets /data/ lists (every coalition's, and those of
+    the assessment cycles whose results are public). Not their downloads."""
+
+    def items(self):
+        from smartplace.opendata.registry import dataset_key, dataset_kinds
+
+        return [(kind, dataset_key(obj)) for kind, module in dataset_kinds().items()
+                for obj in module.dataset_list()]
+
+    def location(self, item):
+        kind, key = item
+        return reverse("opendata:dataset_detail", kwargs={"kind": kind, "key": key})
+
+
 SITEMAPS = {
     "pages": StaticSitemap,
     "coalitions": CoalitionSitemap,
@@ -95,4 +110,5 @@ SITEMAPS = {
     "organisations": OrganisationSitemap,
     "places": PlaceSitemap,
     "assessments": CycleSitemap,
+    "datasets": DatasetSitemap,
 }

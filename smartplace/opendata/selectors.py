@@ -9,7 +9,8 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from smartplace.opendata.models import DataRelease
 from smartplace.opendata.registry import DatasetMeta, dataset_key, dataset_kinds
@@ -45,15 +46,31 @@ class DatasetInfo:
 
     @property
     def url(self) -> str:
+        """The dataset's page in the active language (under /cy/ in Welsh)."""
         return reverse("opendata:dataset_detail", kwargs={"kind": self.kind, "key": self.key})
 
+    @property
+    def canonical_url(self) -> str:
+        """The dataset's page in English, whatever the active language: its identifier in the
+        DCAT catalogue and the schema.org markup of both languages' pages."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return self.url
+
     def version_url(self, version: str) -> str:
+        """The page listing the files of `version` ("latest" or a date), in the active
+        language."""
         return reverse("opendata:package_version", kwargs={
             "kind": self.kind, "key": self.key, "version": version})
 
     def zip_url(self, version: str) -> str:
-        return reverse("opendata:package_zip", kwargs={
+        """The zip of `version`: a download, with no language prefix."""
+        return reverse("opendata-files:package_zip", kwargs={
             "kind": self.kind, "key": self.key, "version": version})
+
+    def file_url(self, version: str, name: str) -> str:
+        """File `name` of `version`: a download, with no language prefix."""
+        return reverse("opendata-files:package_file", kwargs={
+            "kind": self.kind, "key": self.key, "version": version, "name": name})
 
 
 def _info(kind: str, module, obj, releases: list[DataRelease]) -> DatasetInfo:
@@ -100,26 +117,34 @@ def table_files(info: DatasetInfo) -> list[str]:
 
 def _distributions(info: DatasetInfo, absolute: Callable[[str], str],
                    version: str) -> list[dict[str, Any]]:
-    base = absolute(info.version_url(version))
-    items = [{"title": "Zip archive of the package", "url": absolute(info.zip_url(version)),
+    """The downloads of `version`, titled in the active language (English in the catalogue)."""
+    def file(name: str) -> str:
+        return absolute(info.file_url(version, name))
+
+    items = [{"title": _("Zip archive of the package"), "url": absolute(info.zip_url(version)),
               "media": ZIP, "format": "ZIP"}]
-    items += [{"title": "Frictionless data package", "url": f"{base}datapackage.json",
+    items += [{"title": _("Frictionless data package"), "url": file("datapackage.json"),
                "media": JSON, "format": "JSON"},
-              {"title": "CSV on the Web metadata", "url": f"{base}csv-metadata.json",
+              {"title": _("CSV on the Web metadata"), "url": file("csv-metadata.json"),
                "media": "application/csvm+json", "format": "JSON-LD"}]
-    items += [{"title": name, "url": f"{base}{name}", "media": CSV, "format": "CSV"}
+    items += [{"title": name, "url": file(name), "media": CSV, "format": "CSV"}
               for name in table_files(info)]
     return items
 
 
 def dataset_schema_org(info: DatasetInfo, *, absolute: Callable[[str], str]) -> dict[str, Any]:
-    """schema.org `Dataset` markup (JSON-LD) for a dataset's page."""
+    """
+    schema.org `Dataset` markup (JSON-LD) for a dataset's page: names in the page's language,
+    `url` this page, `@id` the English page (the same dataset in both languages, as the DCAT
+    catalogue identifies it), downloads at their unprefixed addresses.
+    """
     meta = info.meta
     place = meta.place
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Dataset",
-        "@id": absolute(info.url),
+        "@id": absolute(info.canonical_url),
+        "inLanguage": translation.get_language() or settings.LANGUAGE_CODE,
         "name": info.title,
         "description": info.description or info.title,
         "url": absolute(info.url),
@@ -145,7 +170,17 @@ def dataset_schema_org(info: DatasetInfo, *, absolute: Callable[[str], str]) -> 
 
 
 def catalogue_dcat(*, datasets: list[DatasetInfo], absolute: Callable[[str], str]) -> dict:
-    """The DCAT 3 catalogue (JSON-LD) of every dataset, its releases and the site database."""
+    """
+    The DCAT 3 catalogue (JSON-LD) of every dataset, its releases and the site database, in
+    English with the English pages' addresses whatever the active language (published
+    metadata; the titles of `datasets` are as they were read, so read them in English too, as
+    the catalogue view does).
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return _catalogue_dcat(datasets=datasets, absolute=absolute)
+
+
+def _catalogue_dcat(*, datasets: list[DatasetInfo], absolute: Callable[[str], str]) -> dict:
     site = settings.SMARTPLACE_SITE_NAME
     licence = settings.SMARTPLACE_DEFAULT_LICENCE
 
@@ -172,7 +207,7 @@ def catalogue_dcat(*, datasets: list[DatasetInfo], absolute: Callable[[str], str
                 "dcat:version": r.version, "dct:issued": {"@value": r.release_date.isoformat(),
                                                           "@type": "xsd:date"},
                 "dcat:distribution": [distribution({
-                    "title": "Zip archive of the package", "url": absolute(
+                    "title": _("Zip archive of the package"), "url": absolute(
                         info.zip_url(r.version)), "media": ZIP, "format": "ZIP"})],
             } for r in info.releases],
         }
@@ -180,7 +215,7 @@ def catalogue_dcat(*, datasets: list[DatasetInfo], absolute: Callable[[str], str
             entry["dct:modified"] = {"@value": info.last_changed.isoformat(timespec="seconds"),
                                      "@type": "xsd:dateTime"}
         entries.append(entry)
-    sqlite_url = absolute(reverse("opendata:site_sqlite"))
+    sqlite_url = absolute(reverse("opendata-files:site_sqlite"))
     entries.append({
         "@id": sqlite_url, "@type": "dcat:Dataset", "dct:identifier": "site",
         "dct:title": f"All of {site}'s public data", "dct:license": {"@id": licence["url"]},
@@ -192,7 +227,7 @@ def catalogue_dcat(*, datasets: list[DatasetInfo], absolute: Callable[[str], str
         "@context": {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
                      "foaf": "http://xmlns.com/foaf/0.1/",
                      "xsd": "http://www.w3.org/2001/XMLSchema#"},
-        "@id": absolute(reverse("opendata:catalogue")),
+        "@id": absolute(reverse("opendata-files:catalogue")),
         "@type": "dcat:Catalog",
         "dct:title": f"{site} open data",
         "dct:description": "Data packages of the coalitions and the published assessment "

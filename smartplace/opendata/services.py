@@ -7,9 +7,10 @@ import io
 import zipfile
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from smartplace.opendata.models import DataProblemReport, DataRelease
@@ -22,6 +23,7 @@ def data_release_make(*, kind: str, obj, absolute, user=None,
     Snapshot the package of dataset `obj` (of `kind`) as the release of `release_date`
     (today by default), version = that date.
 
+    The files are in English with the English pages' addresses, whatever the active language.
     Raises ValidationError if the dataset already has a release that day: releases never
     change once made.
     """
@@ -31,9 +33,12 @@ def data_release_make(*, kind: str, obj, absolute, user=None,
     if DataRelease.objects.filter(kind=kind, key=key, release_date=day).exists():
         raise ValidationError(_("There is already a release of this dataset dated %(date)s; "
                                 "releases do not change once made.") % {"date": day.isoformat()})
-    package = module.package_build(obj, absolute=absolute, version=day.isoformat(),
-                                   created=timezone.now())
-    archive = package.zip_bytes()
+    # The files are published metadata: in English, with the English pages' addresses, even
+    # when the release is made from a Welsh page.
+    with translation.override(settings.LANGUAGE_CODE):
+        package = module.package_build(obj, absolute=absolute, version=day.isoformat(),
+                                       created=timezone.now())
+        archive = package.zip_bytes()
     files = []
     with zipfile.ZipFile(io.BytesIO(archive)) as opened:
         for info in opened.infolist():

@@ -1,4 +1,9 @@
-"""Everything under /data/: datasets, packages, releases, the catalogue and the SQLite file."""
+"""
+The open data pages under /data/ (namespace "opendata"): the datasets, one dataset, the files
+of one of its versions, making a release, and reporting a problem. The root URLconf includes
+them in `i18n_patterns`: in English at these addresses, in Welsh under /cy/. The downloads the
+pages link to keep one address each, without a language prefix (`file_urls.py`).
+"""
 
 from django.urls import path
 
@@ -10,12 +15,8 @@ D = "data/<slug:kind>/<slug:key>"
 
 urlpatterns = [
     path("data/", views.data_home, name="data_home"),
-    path("data/catalog.jsonld", views.catalogue, name="catalogue"),
-    path("data/smartplace.sqlite", views.site_sqlite, name="site_sqlite"),
     path("data/report/", views.report, name="report"),
     path(f"{D}/", views.dataset_detail, name="dataset_detail"),
     path(f"{D}/releases/", views.release_make, name="release_make"),
-    path(f"{D}/<str:version>.zip", views.package_zip, name="package_zip"),
     path(f"{D}/<str:version>/", views.package_version, name="package_version"),
-    path(f"{D}/<str:version>/<str:name>", views.package_file, name="package_file"),
 ]

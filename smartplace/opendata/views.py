@@ -2,6 +2,9 @@
 Open data pages: the datasets, one dataset with its releases, a package's files (streamed for
 "latest", as kept for a dated release), zip downloads, the DCAT catalogue, the whole-site
 SQLite database, and the form to report a problem with the data.
+
+The pages are in English or Welsh (`urls.py`, under /cy/ in Welsh); the downloads
+(`file_urls.py`) have one address each and are in English.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import os
 import re
 import tempfile
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +27,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -136,10 +140,10 @@ def package_version(request: HttpRequest, kind: str, key: str, version: str) -> 
             raise Http404(_("This dataset has no release with this date."))
         names = [f["name"] for f in release.files]
         sizes = {f["name"]: f["bytes"] for f in release.files}
-    base = info.version_url(version)
     return render(request, "opendata/package_version.html", {
         "info": info, "version": version, "release": release,
-        "files": [{"name": n, "url": f"{base}{n}", "bytes": sizes.get(n)} for n in names],
+        "files": [{"name": n, "url": info.file_url(version, n), "bytes": sizes.get(n)}
+                  for n in names],
         "zip_url": info.zip_url(version),
         "report_url": reverse("opendata:report") + f"?dataset={kind}/{key}",
         "breadcrumbs": _crumbs({"text": info.title, "href": info.url}),
@@ -220,8 +224,9 @@ def release_make(request: HttpRequest, kind: str, key: str) -> HttpResponse:
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
-    """The DCAT 3 catalogue of every dataset, as JSON-LD."""
-    data = catalogue_dcat(datasets=dataset_list_all(), absolute=request.build_absolute_uri)
+    """The DCAT 3 catalogue of every dataset, as JSON-LD, in English (published metadata)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        data = catalogue_dcat(datasets=dataset_list_all(), absolute=request.build_absolute_uri)
     return HttpResponse(json.dumps(data, ensure_ascii=False, indent=2),
                         content_type="application/ld+json")
 

@@ -24,7 +24,7 @@ NOT_PAGES = (".svg", ".csv", ".json", ".jsonld", ".zip", ".sqlite", ".pdf", ".xm
 #: Public routes that are not HTML pages for a visitor, with the reason.
 NOT_HTML = {
     "core:healthcheck": "plain-text status for load balancers",
-    "opendata:package_file": "one file of a data package (CSV, JSON, Markdown)",
+    "opendata-files:package_file": "one file of a data package (CSV, JSON, Markdown)",
     "api-v1:api-root": "the API itself (JSON); its documentation page is api:docs",
 }
 

@@ -42,10 +42,13 @@ def test_the_switch_round_trips_with_the_query(client):
 
 
 def test_api_and_downloads_have_no_language_prefix(client):
-    """The API and the data downloads live only at their unprefixed addresses."""
+    """The API, its documentation page and the data downloads live only at their unprefixed
+    addresses; the open data pages are in Welsh too (opendata/tests/test_welsh.py)."""
     assert client.get("/cy/api/v1/coalitions").status_code == 404
     assert client.get("/api/v1/coalitions").status_code == 200
-    assert client.get("/cy/data/").status_code == 404
+    assert client.get("/cy/api/v1/docs").status_code == 404
+    assert client.get("/cy/data/catalog.jsonld").status_code == 404
+    assert client.get("/cy/data/").status_code == 200
 
 
 @pytest.mark.parametrize("prefix", ["/en", "/en-gb"])

@@ -43,7 +43,7 @@ NEEDS_SIGN_IN = {
     "assessments:participant_home", "assessments:history", "assessments:reply",
     "assessments:move", "assessments:answer_section",
     "api-v1:participant_answers_get", "api-v1:participant_answers_put",
-    "api:token_list", "api:token_revoke", "api-v1:me", "api-v1:rating_list_mine",
+    "api-tokens:token_list", "api-tokens:token_revoke", "api-v1:me", "api-v1:rating_list_mine",
     "insights:curation", "insights:initiative_confirm", "insights:evidence_edit",
     "insights:evidence_figures", "insights:evidence_channel_shift", "insights:evidence_add",
     "insights:evidence_remove", "insights:overlap_dismiss", "insights:overlap_undismiss",
@@ -239,8 +239,10 @@ def welsh(route: Route) -> bool:
     .json/.csv twins and CSV downloads, whose rows are the same in either language (only the
     title and labels are translated), which halves what Welsh adds to the crawl. Pages,
     pictures (wheel SVGs, the network, the story PDF), the feed and the sign-in and account
-    pages render templates and names in the page's language, so they are requested. The API,
-    the admin, allauth's other addresses and /data/ have no Welsh addresses.
+    pages render templates and names in the page's language, so they are requested (the open
+    data pages and the API tokens page among them). The API and its documentation page, the
+    admin, allauth's other addresses and the data downloads under /data/ have no Welsh
+    addresses.
     """
     return route.i18n and "fmt" not in route.params and not route.route.endswith(".csv")
 
@@ -271,13 +273,13 @@ COUNT_ROUTES = {
     "api-v1:coalition_list", "api-v1:coalition_get", "api-v1:coalition_organisations",
     "api-v1:initiative_list", "api-v1:organisation_list", "api-v1:organisation_get",
     "api-v1:round_list", "api-v1:round_detail", "api-v1:place_get",
-    "opendata:data_home", "opendata:dataset_detail", "opendata:catalogue", "sitemap",
+    "opendata:data_home", "opendata:dataset_detail", "opendata-files:catalogue", "sitemap",
 }
 DEPENDS = COUNT_ROUTES - {
     "core:home", "insights:embed_wheel", "rounds:coalition_wheel", "rounds:round_wheel",
     "rounds:round_list", "rounds:round_trends", "places:place_list", "places:place_detail",
     "api-v1:place_get", "api-v1:round_list", "opendata:data_home", "opendata:dataset_detail",
-    "opendata:catalogue",
+    "opendata-files:catalogue",
 }
 NONCE = re.compile(r"""(nonce=["']|'nonce-)[^"']*""")
 

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from smartplace.api.models import ApiToken
+from smartplace.api.selectors import api_token_list_for_user
 from smartplace.api.services import api_token_authenticate, api_token_create, api_token_revoke
 from smartplace.people.tests.factories import PASSWORD, UserFactory
 
@@ -120,3 +121,36 @@ def test_the_docs_page_lists_every_operation(client):
         for method in methods:
             assert f"{method.upper()} {path}" in page
     assert "<script src=\"http" not in page
+
+
+@pytest.mark.django_db
+def test_the_token_page_is_in_welsh_under_cy(client):
+    """/cy/account/api-tokens/ is the Welsh page: its switch goes to the English address, its
+    form and revoke buttons stay on Welsh addresses, and the documentation link (which has no
+    Welsh page) is the API's own address."""
+    user = UserFactory()
+    token, _secret = api_token_create(user=user, name="Borsetshire dashboard")
+    client.login(username=user.username, password=PASSWORD)
+    response = client.get("/cy/account/api-tokens/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="cy"' in html
+    assert 'href="/account/api-tokens/" hreflang="en-gb"' in html
+    assert 'href="/cy/account/api-tokens/" hreflang="cy"' in client.get(
+        "/account/api-tokens/").content.decode()
+    assert f'action="/cy/account/api-tokens/{token.pk}/revoke/"' in html
+    assert 'href="/api/v1/docs"' in html
+    made = client.post("/cy/account/api-tokens/", {"name": "Felpersham map"})
+    assert made.status_code == 200 and '<html lang="cy"' in made.content.decode()
+    assert api_token_list_for_user(user=user).filter(name="Felpersham map").exists()
+    revoked = client.post(f"/cy/account/api-tokens/{token.pk}/revoke/")
+    assert revoked.status_code == 302 and revoked["Location"] == "/cy/account/api-tokens/"
+
+
+@pytest.mark.django_db
+def test_the_welsh_token_page_sends_visitors_to_the_welsh_sign_in(client):
+    """A visitor to the Welsh page signs in in Welsh and comes back to it."""
+    response = client.get("/cy/account/api-tokens/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/cy/sign-in/")
+    assert "next=/cy/account/api-tokens/" in response["Location"]

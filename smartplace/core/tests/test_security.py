@@ -82,7 +82,7 @@ def test_another_members_api_token_cannot_be_revoked(client):
 
     token, _secret = api_token_create(user=MembershipFactory().person.user, name="owner")
     client.force_login(MembershipFactory().person.user)
-    response = client.post(reverse("api:token_revoke", kwargs={"pk": token.pk}))
+    response = client.post(reverse("api-tokens:token_revoke", kwargs={"pk": token.pk}))
     assert response.status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None

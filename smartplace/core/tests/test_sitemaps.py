@@ -1,5 +1,7 @@
 """/sitemap.xml lists the public pages in both languages, and nothing the privacy gate hides."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -41,6 +43,19 @@ def test_the_sitemap_lists_public_pages_in_english_and_welsh(client, world):
     for path in paths:
         assert f"<loc>http://testserver{path}</loc>" in xml, path
         assert f'hreflang="cy" href="http://testserver/cy{path}"' in xml, path
+
+
+def test_the_sitemap_lists_the_open_data_pages_but_not_the_downloads(client, world):
+    """/data/ and each dataset's page (the coalition's and the published cycle's), with their
+    Welsh addresses; not the files, zips or catalogue, which are not pages."""
+    public, _private, published, hidden = world
+    xml = client.get("/sitemap.xml").content.decode()
+    for path in ["/data/", f"/data/coalitions/{public.coalition.slug}/",
+                 f"/data/cycles/{published.slug}/"]:
+        assert f"<loc>http://testserver{path}</loc>" in xml, path
+        assert f'hreflang="cy" href="http://testserver/cy{path}"' in xml, path
+    assert not re.search(r"<loc>[^<]*/data/[^<]*(\.zip|\.jsonld|\.sqlite|/latest/)", xml)
+    assert all(f"/data/cycles/{cycle.slug}/" not in xml for cycle in hidden)
 
 
 def test_the_sitemap_names_nothing_private(client, world):

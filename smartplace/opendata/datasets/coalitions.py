@@ -294,9 +294,11 @@ def dataset_get(key: str) -> Coalition | None:
 
 
 def dataset_meta(coalition: Coalition) -> DatasetMeta:
-    """The coalition's dataset: under the coalition's licence, made by the coalition."""
+    """The coalition's dataset: under the coalition's licence, made by the coalition. Its title
+    and summary are in the active language (the pages'); the package's own are English."""
     return DatasetMeta(
-        title=f"{coalition.name}: open data", description=coalition.description or "",
+        title=_("%(name)s: open data") % {"name": coalition.name},
+        description=coalition.description or "",
         summary=_("Public initiatives, the organisations working on them and the domain "
                   "model."),
         licence=coalition.licence, keywords=_keywords(coalition),

@@ -372,7 +372,7 @@ def cycle_package(*, cycle: Cycle, absolute: Callable[[str], str], version: str,
     meta = dataset_meta(cycle)
     return Package(
         name=f"{cycle.slug}-results",
-        title=meta.title,
+        title=f"{cycle.name}: open data",
         description=(cycle.description + " " if cycle.description else "") +
         _package_summary(cycle),
         licence=meta.licence, version=version, created=created,
@@ -407,7 +407,8 @@ def dataset_get(key: str) -> Cycle | None:
 
 
 def dataset_meta(cycle: Cycle) -> DatasetMeta:
-    """A cycle's dataset: under the instrument's licence (or the site's default)."""
+    """A cycle's dataset: under the instrument's licence (or the site's default). Its title
+    and summary are in the active language (the pages'); the package's own are English."""
     if cycle.policy == Cycle.Policy.NAMED:
         summary = _("The instrument, and every published organisation's scores, ranks, "
                     "change and answers, as the cycle's results pages show them.")
@@ -415,7 +416,8 @@ def dataset_meta(cycle: Cycle) -> DatasetMeta:
         summary = _("The instrument, and statistics of the cohort: the cycle is published "
                     "anonymised, so no organisation is named.")
     return DatasetMeta(
-        title=f"{cycle.name}: open data", description=cycle.description, summary=summary,
+        title=_("%(name)s: open data") % {"name": cycle.name}, description=cycle.description,
+        summary=summary,
         licence=cycle_licence(cycle),
         keywords=["assessment", "benchmarking", cycle.instrument.name],
         creator_name=settings.SMARTPLACE_SITE_NAME, creator_url=cycle.get_absolute_url())
