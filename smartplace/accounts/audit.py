@@ -7,12 +7,13 @@ fitness ratings (`rounds.RatingHistory`), each with who, when and what changed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from itertools import groupby
 
-from django.db.models import Q
+from django.db.models import F, IntegerField, Q, Value
 from django.utils.translation import gettext as _
 
 from smartplace.coalitions.models import Coalition
@@ -181,70 +182,166 @@ def _labelled(raw: dict[int, list[tuple]]) -> dict[int, list[Change]]:
             for history_id, changes in raw.items()}
 
 
-def audit_entries(*, coalition: Coalition, limit: int = 200) -> list[AuditEntry]:
+#: How many changes a page of the audit history shows.
+PAGE_SIZE = 100
+
+#: The kinds of record the audit history can be restricted to (`?kind=`), and the tables
+#: each reads ("ratings" is `rounds.RatingHistory`).
+KINDS: dict[str, tuple] = {
+    "initiatives": (Initiative, Evidence),
+    "questions": (SmartQuestion, SmartQuestionSupport, QuestionAnswer),
+    "framework": (Framework, Domain, SubDomain),
+    "ratings": (RatingHistory,),
+}
+
+
+def _sources(coalition: Coalition) -> list[tuple[type, Q]]:
+    """Each audited model and the condition on its history for `coalition`'s changes."""
+    framework_id = coalition.framework_id
+    initiatives = Initiative.objects.filter(coalition=coalition).values("pk")
+    domains = Domain.objects.filter(framework_id=framework_id).values("pk")
+    return [
+        (Initiative, Q(coalition_id=coalition.pk)),
+        (Evidence, Q(initiative_id__in=initiatives)),
+        (Framework, Q(id=framework_id)),
+        (Domain, Q(framework_id=framework_id)),
+        (SubDomain, Q(domain_id__in=domains)),
+        (SmartQuestion, Q(domain_id__in=domains)),
+        (SmartQuestionSupport, Q(question_id__in=SmartQuestion.objects.filter(
+            domain__framework_id=framework_id).values("pk"))),
+        (QuestionAnswer, Q(initiative_id__in=initiatives)),
+    ]
+
+
+class AuditHistory:
+    """
+    A coalition's audit history, newest first, as a sequence for Django's Paginator: its
+    length and its slices are read from the database, never the whole history.
+
+    The history is in several tables (one per audited model, and the ratings' own). A single
+    UNION ALL query of each table's (time, row id, table number) for the coalition, ordered by
+    time (then table, then row id, newest first), counts them and picks a slice's rows, so the
+    database does the merging and only a page's worth of keys is read. Only those rows are
+    then read in full, with each object's earlier rows to say what changed. Ratings are
+    described by `_rating_entries`, which reads the newest n ratings: n is the position of the
+    page's oldest rating, so a later page reads more of them.
+
+    `kinds` restricts it to some of KINDS (all when empty).
+    """
+
+    def __init__(self, *, coalition: Coalition, kinds: Sequence[str] = ()):
+        self.coalition = coalition
+        wanted = {model for kind in (kinds or KINDS) for model in KINDS[kind]}
+        self.sources = [(model, condition) for model, condition in _sources(coalition)
+                        if model in wanted]
+        self.ratings = RatingHistory in wanted
+        self._count: int | None = None
+
+    def _keys(self):
+        parts = [model.history.filter(condition).order_by()
+                 .annotate(when=F("history_date"), key=F("history_id"),
+                           table=Value(number, output_field=IntegerField()))
+                 .values_list("when", "key", "table")
+                 for number, (model, condition) in enumerate(self.sources)]
+        if self.ratings:
+            parts.append(self._rating_rows().order_by()
+                         .annotate(when=F("recorded_at"), key=F("pk"),
+                                   table=Value(RATINGS, output_field=IntegerField()))
+                         .values_list("when", "key", "table"))
+        if not parts:
+            return None
+        first, *rest = parts
+        return first.union(*rest, all=True).order_by("-when", "-table", "-key")
+
+    def _rating_rows(self):
+        return RatingHistory.objects.filter(rating__round__coalition=self.coalition)
+
+    def count(self) -> int:
+        """How many changes there are (one query)."""
+        if self._count is None:
+            keys = self._keys()
+            self._count = keys.count() if keys is not None else 0
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[AuditEntry]:
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("AuditHistory is read in slices")
+        start, stop = index.start or 0, index.stop
+        keys_query = self._keys()
+        if keys_query is None or (stop is not None and stop <= start):
+            return []
+        keys = list(keys_query[start:stop])
+        return self._entries(keys)
+
+    def _entries(self, keys: list[tuple]) -> list[AuditEntry]:
+        """The entries for these (time, row id, table number) keys, in their order."""
+        built: dict[tuple[int, int], AuditEntry] = {}
+        user_ids = set()
+        pending = []
+        raw: dict[tuple, list[tuple]] = {}
+        for number, (model, _condition) in enumerate(self.sources):
+            ids = [key for _when, key, table in keys if table == number]
+            if not ids:
+                continue
+            shown = list(model.history.filter(history_id__in=ids))
+            objects = {r.id for r in shown}
+            oldest = min(r.history_date for r in shown)
+            # The earlier records of each object, to diff the oldest shown change against.
+            context = list(model.history.filter(id__in=objects, history_date__lte=oldest)
+                           .exclude(history_id__in=ids))
+            diffs = _diffs(shown + context, _audited_fields(model))
+            for record in shown:
+                user_ids.add(record.history_user_id)
+                raw[(model, record.history_id)] = diffs.get(record.history_id, [])
+                pending.append((number, model, record))
+        labelled = _labelled(raw)
+        names = _names(user_ids)
+        titles = dict(Initiative.objects.filter(pk__in={
+            record.initiative_id for _number, model, record in pending
+            if model in (Evidence, QuestionAnswer)}).values_list("pk", "title"))
+        # Support for a smart question is named by its question; an answer by both.
+        titles.update({("question", pk): text for pk, text in SmartQuestion.objects.filter(
+            pk__in={record.question_id for _number, model, record in pending
+                    if model in (SmartQuestionSupport, QuestionAnswer)}
+        ).values_list("pk", "text")})
+        for number, model, record in pending:
+            built[(number, record.history_id)] = AuditEntry(
+                when=record.history_date,
+                who=names.get(record.history_user_id, "") if record.history_user_id else "",
+                kind=str(model._meta.verbose_name), object=_label(model, record, titles),
+                action=ACTIONS[record.history_type],
+                changes=labelled[(model, record.history_id)])
+        ratings = [(when, key) for when, key, table in keys if table == RATINGS]
+        if ratings:
+            when, key = ratings[-1]
+            # The newest `position` ratings end with this page's: their entries are the last.
+            position = self._rating_rows().filter(
+                Q(recorded_at__gt=when) | Q(recorded_at=when, pk__gte=key)).count()
+            described = _rating_entries(coalition=self.coalition, limit=position)
+            for (_when, rating_key), entry in zip(ratings, described[-len(ratings):],
+                                                  strict=True):
+                built[(RATINGS, rating_key)] = entry
+        return [built[(table, key)] for _when, key, table in keys]
+
+
+#: The table number of the ratings' history in AuditHistory's keys (after the audited models).
+RATINGS = 99
+
+
+def audit_entries(*, coalition: Coalition, limit: int = 200,
+                  kinds: Sequence[str] = ()) -> list[AuditEntry]:
     """
     The latest `limit` changes in `coalition`, newest first: its initiatives and their evidence,
     its framework copy (framework, domains, sub-domains, smart questions and support for them),
     and fitness ratings in its rounds, each with who made it and, for changes, each field's old
     and new value (fields by name, linked records by name, a rating's level by the scale's name
-    for it).
-    Runs a fixed number of queries whatever the number of changes.
+    for it). `kinds` restricts it to some of KINDS. Runs a fixed number of queries whatever the
+    number of changes (`AuditHistory`, which the page reads a page at a time).
     """
-    framework_id = coalition.framework_id
-    sources = [
-        (Initiative, Q(coalition_id=coalition.pk)),
-        (Evidence, Q(initiative_id__in=Initiative.objects.filter(
-            coalition=coalition).values("pk"))),
-        (Framework, Q(id=framework_id)),
-        (Domain, Q(framework_id=framework_id)),
-        (SubDomain, Q(domain_id__in=Domain.objects.filter(
-            framework_id=framework_id).values("pk"))),
-        (SmartQuestion, Q(domain_id__in=Domain.objects.filter(
-            framework_id=framework_id).values("pk"))),
-        (SmartQuestionSupport, Q(question_id__in=SmartQuestion.objects.filter(
-            domain__framework_id=framework_id).values("pk"))),
-        (QuestionAnswer, Q(initiative_id__in=Initiative.objects.filter(
-            coalition=coalition).values("pk"))),
-    ]
-    entries: list[AuditEntry] = []
-    user_ids = set()
-    pending = []
-    raw: dict[int, list[tuple]] = {}
-    for model, condition in sources:
-        latest = list(model.history.filter(condition).order_by("-history_date", "-history_id")
-                      [:limit])
-        if not latest:
-            continue
-        ids = {r.id for r in latest}
-        oldest = min(r.history_date for r in latest)
-        # The previous record of each object, to diff the oldest shown change against.
-        context = list(model.history.filter(id__in=ids, history_date__lte=oldest)
-                       .exclude(history_id__in=[r.history_id for r in latest]))
-        diffs = _diffs(latest + context, _audited_fields(model))
-        for record in latest:
-            user_ids.add(record.history_user_id)
-            raw[(model, record.history_id)] = diffs.get(record.history_id, [])
-            pending.append((model, record))
-    labelled = _labelled(raw)
-    names = _names(user_ids)
-    titles = dict(Initiative.objects.filter(pk__in={
-        record.initiative_id for model, record in pending
-        if model in (Evidence, QuestionAnswer)}).values_list("pk", "title"))
-    # Support for a smart question is named by its question; an answer by both.
-    titles.update({("question", pk): text for pk, text in SmartQuestion.objects.filter(pk__in={
-        record.question_id for model, record in pending
-        if model in (SmartQuestionSupport, QuestionAnswer)}
-    ).values_list("pk", "text")})
-    for model, record in pending:
-        entries.append(AuditEntry(
-            when=record.history_date,
-            who=names.get(record.history_user_id, "") if record.history_user_id else "",
-            kind=str(model._meta.verbose_name), object=_label(model, record, titles),
-            action=ACTIONS[record.history_type],
-            changes=labelled[(model, record.history_id)]))
-    entries.extend(_rating_entries(coalition=coalition, limit=limit))
-    entries.sort(key=lambda e: e.when, reverse=True)
-    return entries[:limit]
+    return AuditHistory(coalition=coalition, kinds=kinds)[0:limit]
 
 
 def _label(model, record, titles: dict[int, str]) -> str:

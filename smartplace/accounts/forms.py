@@ -1,6 +1,7 @@
 """
 Forms for signing up (the name; allauth's own forms with smartplace's error messages are in
-`signin_forms.py`), inviting people, and erasing your personal data.
+`signin_forms.py`), inviting people, erasing your personal data, and filtering the audit
+history.
 """
 
 from __future__ import annotations
@@ -71,4 +72,19 @@ class EraseForm(forms.Form):
         label=_("I understand that my account will be closed and cannot be recovered"),
         required=True,
         error_messages={"required": _("Confirm that you want your personal data erased")},
+    )
+
+
+class AuditFilterForm(forms.Form):
+    """The audit history's filter (GET): one kind of record (audit.KINDS), or all."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind of record"), required=False,
+        choices=[("", _("All changes")),
+                 ("initiatives", _("Initiatives and their evidence")),
+                 ("questions", _("Smart questions, support for them and initiatives answering "
+                                 "them")),
+                 ("framework", _("Framework, domains and sub-domains")),
+                 ("ratings", _("Fitness ratings"))],
+        error_messages={"invalid_choice": _("Select a kind of record from the list")},
     )

@@ -158,12 +158,16 @@ def person_erase(*, user: AbstractBaseUser) -> Person | None:
     Leaves every live membership (raising ValidationError, code "last_coordinator", when the
     person is a coalition's only coordinator, before anything changes). Then: the Person is
     renamed "A former member" with no job title, no public profile and no domains; join-request
-    messages are blanked; the user is deactivated, with no name, email address, password,
-    verified addresses, provider links, authenticators, API tokens or sessions, and the
-    username "former-member-<id>"; admin history names the memberships without the person;
-    invitations to their address are deleted (pending ones stop working) and reports of
-    problems with the data they sent no longer carry their address. Initiatives, ratings,
-    answers, problem reports and the audit history stay, attributed to "A former member".
+    messages are blanked; the user is deactivated, named "A former member", with no email
+    address, password, verified addresses, provider links, authenticators, API tokens or
+    sessions, and the username "former-member-<id>"; they no longer coordinate any assessment
+    cycle, answer for any participant or belong to any group; admin history names the
+    memberships without the person; invitations to their address are deleted (pending ones
+    stop working) and reports of problems with the data they sent no longer carry their
+    address. Initiatives, ratings, rounds, smart questions and decisions on them,
+    confirmations, dismissed overlaps, answers, replies, review assignments, data releases,
+    problem reports and the audit history stay, attributed to "A former member" (by the
+    person or the user, whichever the record points at).
     """
     person = Person.objects.filter(user=user).first()
     if person is not None:
@@ -190,9 +194,13 @@ def person_erase(*, user: AbstractBaseUser) -> Person | None:
     SocialAccount.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     user.api_tokens.all().delete()
+    user.coordinated_cycles.clear()
+    user.groups.clear()
+    user.user_permissions.clear()
+    user.assessment_participations.clear()
     user.username = f"former-member-{user.pk}"
     user.email = ""
-    user.first_name = user.last_name = ""
+    user.first_name, user.last_name = FORMER_MEMBER, ""
     user.is_active = user.is_staff = user.is_superuser = False
     user.set_unusable_password()
     user.save()

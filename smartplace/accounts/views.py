@@ -21,10 +21,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from smartplace.accounts import selectors, services
-from smartplace.accounts.audit import audit_entries
-from smartplace.accounts.forms import EraseForm, InvitationForm
+from smartplace.accounts.audit import PAGE_SIZE as AUDIT_PAGE_SIZE
+from smartplace.accounts.audit import AuditHistory
+from smartplace.accounts.forms import AuditFilterForm, EraseForm, InvitationForm
 from smartplace.accounts.models import Invitation
 from smartplace.coalitions.models import Coalition
+from smartplace.core.formats import paginate
 from smartplace.people.membership_views import not_a_member
 
 
@@ -167,11 +169,13 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 def audit(request: HttpRequest, slug: str) -> HttpResponse:
     """
-    A coalition's audit history for its coordinators: the latest changes to its initiatives,
-    evidence, framework and ratings, newest first, with who, when and what changed.
+    A coalition's audit history for its coordinators: the changes to its initiatives,
+    evidence, smart questions, framework and ratings, newest first, with who, when and what
+    changed; 100 a page (`?page=N`, 404 for no such page), optionally of one kind of record
+    (`?kind=`, 400 with the error for an unknown kind).
 
     Template: accounts/audit.html
-    Context: coalition, entries (audit.AuditEntry), limit, breadcrumbs
+    Context: coalition, form, page, entries (audit.AuditEntry), breadcrumbs
     """
     coalition = get_object_or_404(Coalition, slug=slug)
     if not request.user.is_authenticated:
@@ -179,9 +183,13 @@ def audit(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.has_perm("coalitions.change_coalition", coalition):
         return not_a_member(request, coalition=coalition, action=_("see the audit history"),
                             coordinators_only=True)
-    limit = 200
-    return render(request, "accounts/audit.html", {
-        "coalition": coalition, "entries": audit_entries(coalition=coalition,
-                                                                   limit=limit),
-        "limit": limit, "breadcrumbs": _crumbs(coalition),
-    })
+    form = AuditFilterForm(request.GET if "kind" in request.GET else None)
+    context = {"coalition": coalition, "form": form, "page": None, "entries": [],
+               "breadcrumbs": _crumbs(coalition)}
+    if form.is_bound and not form.is_valid():
+        return render(request, "accounts/audit.html", context, status=400)
+    kind = form.cleaned_data["kind"] if form.is_bound else ""
+    history = AuditHistory(coalition=coalition, kinds=[kind] if kind else [])
+    page, entries = paginate(request, history, "html", per_page=AUDIT_PAGE_SIZE)
+    context.update({"page": page, "entries": entries, "kind": kind})
+    return render(request, "accounts/audit.html", context)

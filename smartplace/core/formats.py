@@ -73,15 +73,17 @@ class Dataset:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def paginate(request: HttpRequest, queryset, fmt: str):
+def paginate(request: HttpRequest, queryset, fmt: str, *, per_page: int | None = None):
     """
     The page of `queryset` this request asks for, or None for a twin that wants every row.
+    `per_page` rows a page (SMARTPLACE_PAGE_SIZE by default); an unknown page number is 404
+    with what is wrong.
 
     Returns (page, rows): `page` is a Django Page (None when not paging), `rows` the rows to show.
     """
     if fmt != "html" and "page" not in request.GET:
         return None, queryset
-    paginator = Paginator(queryset, settings.SMARTPLACE_PAGE_SIZE)
+    paginator = Paginator(queryset, per_page or settings.SMARTPLACE_PAGE_SIZE)
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except PageNotAnInteger as error:

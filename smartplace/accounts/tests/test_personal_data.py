@@ -72,7 +72,8 @@ def test_the_download_needs_sign_in_and_shows_only_your_own_data(client, member)
 
 
 def test_erasing_anonymises_and_keeps_contributions(client, member):
-    """Erasure: name, email, job, domains and account gone; initiative and rating stay."""
+    """Erasure: name (now "A former member"), email, job, domains and account gone;
+    initiative and rating stay."""
     user = member.person.user
     client.force_login(user)
     response = client.post(reverse("accounts:erase"), {"confirm": "on"})
@@ -81,7 +82,7 @@ def test_erasing_anonymises_and_keeps_contributions(client, member):
     user.refresh_from_db()
     assert member.person.name == FORMER_MEMBER and member.person.job_title == ""
     assert not member.person.public_profile and not member.person.domains.exists()
-    assert (user.email, user.first_name, user.is_active) == ("", "", False)
+    assert (user.email, user.first_name, user.is_active) == ("", FORMER_MEMBER, False)
     assert not user.has_usable_password() and not ApiToken.objects.filter(user=user).exists()
     membership = Membership.objects.get(pk=member.pk)
     assert membership.status == "left"
