@@ -2,7 +2,8 @@
 Two guards in front of every view:
 
 - `RequestSizeLimitMiddleware` refuses a request whose body is larger than
-  `SMARTPLACE_MAX_REQUEST_BYTES` with 413 and a page saying the limit, before anything reads it.
+  `SMARTPLACE_MAX_REQUEST_BYTES` with 413 and a page saying the limit, before anything reads it
+  (under /api/, the API's JSON error instead of the page).
 - `CoordinatorMFAMiddleware` sends a signed-in coordinator (an active coordinator of any
   coalition, or a staff user, who may use the admin) who has not set up multi-factor
   authentication to set it up, from any page but those needed to do so or to leave.
@@ -14,7 +15,7 @@ from __future__ import annotations
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -38,6 +39,12 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > limit:
+            if request.path.startswith("/api/"):  # the API's errors are JSON (docs/api.md)
+                message = _("The request body is larger than %(limit)s") % {
+                    "limit": _megabytes(limit)}
+                return JsonResponse({"status": 413, "detail": message, "errors": [
+                    {"location": "body", "field": None, "message": message,
+                     "code": "too_large"}]}, status=413)
             return render(request, "accounts/too_large.html",
                           {"limit": _megabytes(settings.SMARTPLACE_MAX_UPLOAD_BYTES)},
                           status=413)

@@ -120,3 +120,24 @@ def test_the_docs_page_lists_every_operation(client):
         for method in methods:
             assert f"{method.upper()} {path}" in page
     assert "<script src=\"http" not in page
+
+
+@pytest.mark.django_db
+def test_the_docs_page_shows_the_token_placeholder_as_text(client):
+    """“Authorization: Bearer <token>” is shown as text, escaped, not swallowed as a tag;
+    the introduction names every kind of write the API takes."""
+    page = client.get("/api/v1/docs").content.decode()
+    assert "Authorization: Bearer &lt;token&gt;" in page
+    assert "<token>" not in page
+    for write in ("add and change initiatives", "fitness rounds", "answers of assessments"):
+        assert write in page
+
+
+@pytest.mark.django_db
+def test_the_new_token_page_shows_the_placeholder_as_text(client):
+    """The page showing a new secret says how to send it with the placeholder escaped."""
+    user = UserFactory()
+    client.login(username=user.username, password=PASSWORD)
+    page = client.post("/account/api-tokens/", {"name": "Borsetshire"}).content.decode()
+    assert "Authorization: Bearer &lt;token&gt;" in page
+    assert "<token>" not in page
