@@ -1,8 +1,9 @@
 """
-Two guards in front of every view:
+Three guards in front of every view:
 
 - `RequestSizeLimitMiddleware` refuses a request whose body is larger than
-  `SMARTPLACE_MAX_REQUEST_BYTES` with 413 and a page saying the limit, before anything reads it.
+  `SMARTPLACE_MAX_REQUEST_BYTES` with 413 and a page saying the limit, before anything reads it
+  (under /api/, the API's JSON error instead of the page).
 - `OIDCUnreachableMiddleware` answers 502 with a page saying the organisation's sign-in service
   could not be reached when an OpenID Connect page (/accounts/oidc/…) cannot reach its provider.
 - `CoordinatorMFAMiddleware` sends a signed-in coordinator (an active coordinator of any
@@ -20,7 +21,7 @@ import requests
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -49,6 +50,12 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > limit:
+            if request.path.startswith("/api/"):  # the API's errors are JSON (docs/api.md)
+                message = _("The request body is larger than %(limit)s") % {
+                    "limit": megabytes(limit)}
+                return JsonResponse({"status": 413, "detail": message, "errors": [
+                    {"location": "body", "field": None, "message": message,
+                     "code": "too_large"}]}, status=413)
             upload = request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data")
             return render(request, "accounts/too_large.html",
                           {"limit": megabytes(limit), "upload": upload,

@@ -7,16 +7,21 @@ Errors the API returns: always JSON, always with a status, a summary and what is
 Query, path and header problems are 400; a request body that breaks validation is 422; no
 token or a bad one 401 (also a good one whose user must use multi-factor authentication and
 has not set it up: `MFARequired`); a token whose user may not do this 403; anything missing,
-or private to others, 404. `install_error_handlers` puts these on a `NinjaAPI`.
+or private to others, 404 (an address with no operation too: `json_not_found`); a method the
+address does not take 405, with `Allow` (`json_not_allowed`). `install_error_handlers` puts
+these on a `NinjaAPI`; `api.api_urlpatterns` on its URL patterns.
 """
 
 from __future__ import annotations
 
+from functools import wraps
+from inspect import iscoroutinefunction
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -84,12 +89,18 @@ def _from_pydantic(error: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def error_response(api: NinjaAPI, request: HttpRequest, status: int, detail: str,
+                   errors: list) -> HttpResponse:
+    """An `ErrorOut` body with `status`, rendered by `api` as its other answers are."""
+    return api.create_response(request, {"status": status, "detail": detail, "errors": errors},
+                               status=status)
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     """Make every error of `api` a JSON `ErrorOut`."""
 
     def respond(request: HttpRequest, status: int, detail: str, errors: list) -> HttpResponse:
-        return api.create_response(request, {"status": status, "detail": detail,
-                                             "errors": errors}, status=status)
+        return error_response(api, request, status, detail, errors)
 
     @api.exception_handler(ApiError)
     def api_error(request, exc: ApiError):
@@ -140,3 +151,47 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request, exc):
         return respond(request, 404, str(exc) or _("Not found."), [])
+
+
+def json_not_allowed(api: NinjaAPI, view):
+    """
+    `view` (a synchronous view of `api`'s URL patterns), with its 405 answer for a method
+    the address does not take made an `ErrorOut` (code `method_not_allowed`) that keeps the
+    `Allow` header. Other answers pass unchanged; attributes such as `csrf_exempt` are kept.
+    """
+    if iscoroutinefunction(view):  # no async operations yet: wrap them when there are
+        raise TypeError("json_not_allowed wraps synchronous views only")
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if not isinstance(response, HttpResponseNotAllowed):
+            return response
+        allowed = response["Allow"]
+        answer = error_response(
+            api, request, 405,
+            _("This address does not take %(method)s requests.") % {"method": request.method},
+            [{"location": "request", "field": None,
+              "message": _("Use one of: %(allowed)s") % {"allowed": allowed},
+              "code": "method_not_allowed"}])
+        answer["Allow"] = allowed
+        return answer
+
+    return wrapped
+
+
+def json_not_found(api: NinjaAPI):
+    """A view for any address under /api/ that has no operation: an `ErrorOut` 404 (code
+    `unknown_address`) whatever the method, pointing at the documentation."""
+
+    @csrf_exempt
+    def not_found(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        docs = request.build_absolute_uri(reverse("api:docs"))
+        return error_response(
+            api, request, 404, _("There is nothing at this address in the API."),
+            [{"location": "path", "field": None,
+              "message": _("No operation has this address; the operations are listed at "
+                           "%(docs)s") % {"docs": docs},
+              "code": "unknown_address"}])
+
+    return not_found

@@ -4,7 +4,8 @@ Cursor pagination: `?limit=` (1–500, default 50) and an opaque `?cursor=` from
 A cursor is URL-safe base64 of a small JSON object. For lists in a fixed order it holds the
 ordering key of the last row given (keyset pagination, so rows added or removed meanwhile
 never make a page skip or repeat one); for search results ranked by relevance it holds a
-position. A cursor that cannot be read is a 400 with a JSON error naming `cursor`.
+position. A cursor that cannot be read, or holds a value the database could not compare
+(see `_safe_value`), is a 400 with a JSON error naming `cursor` (`invalid_cursor`).
 """
 
 from __future__ import annotations
@@ -68,10 +69,20 @@ def cursor_decode(cursor: str, *, keys: int | None) -> dict[str, Any]:
 
 
 def _safe_value(value: Any) -> bool:
-    """A value every database can compare: no NUL characters, integers within 64 bits."""
+    """
+    A value every database can compare: integers within 53 bits; text of at most 1,000
+    characters with no NUL and nothing UTF-8 cannot encode (a lone surrogate such as
+    "\\ud800", which JSON's escapes can write but no database driver can send).
+    """
     if type(value) is int:
         return abs(value) < 2**53
-    return type(value) is str and "\x00" not in value and len(value) <= 1000
+    if type(value) is not str or "\x00" in value or len(value) > 1000:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _plain(value: Any) -> Any:

@@ -1,8 +1,20 @@
-"""Output schemas shared by several endpoint modules."""
+"""Schemas shared by several endpoint modules: the base of request bodies, and outputs."""
 
 from __future__ import annotations
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
+
+
+class WriteSchema(Schema):
+    """
+    The base of every request body and of every object inside one: a field it does not
+    declare is refused (a 422 whose error has `code` `extra_forbidden` and names the field,
+    such as `titel` or `links.0.titel`), so a misspelt field never passes as "not sent".
+    The OpenAPI schema says `additionalProperties: false`.
+    """
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class Licence(Schema):

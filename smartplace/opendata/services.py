@@ -21,14 +21,21 @@ def data_release_make(*, kind: str, obj, absolute, user=None,
                       release_date: date | None = None) -> DataRelease:
     """
     Snapshot the package of dataset `obj` (of `kind`) as the release of `release_date`
-    (today by default), version = that date.
+    (today by default), version = that date. The package holds the data as it is now, and
+    its `created` says so (the time it was made) whatever the date: an earlier date only
+    labels the release (the tests use one to have releases on several days).
 
     The files are in English with the English pages' addresses, whatever the active language.
-    Raises ValidationError if the dataset already has a release that day: releases never
-    change once made.
+    Raises ValidationError if the date is after today (no release holds tomorrow's data), or
+    if the dataset already has a release that day: releases never change once made.
     """
     module = dataset_kinds()[kind]
-    day = release_date or timezone.localdate()
+    today = timezone.localdate()
+    day = release_date or today
+    if day > today:
+        raise ValidationError(_("A release cannot be dated %(date)s, after today (%(today)s): "
+                                "it holds the data as it is when it is made.")
+                              % {"date": day.isoformat(), "today": today.isoformat()})
     key = dataset_key(obj)
     if DataRelease.objects.filter(kind=kind, key=key, release_date=day).exists():
         raise ValidationError(_("There is already a release of this dataset dated %(date)s; "

@@ -23,11 +23,12 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
-from pydantic import ConfigDict, PlainValidator, WithJsonSchema
+from pydantic import PlainValidator, WithJsonSchema
 
 from smartplace.api.auth import TokenAuth
 from smartplace.api.errors import READ_ERRORS, WRITE_ERRORS, ApiError, ErrorOut
 from smartplace.api.params import check_query, slug_path
+from smartplace.api.schemas import WriteSchema
 from smartplace.assessments.answers import AnswerInput, answers_record_many
 from smartplace.assessments.models import Participant, Stage
 
@@ -49,12 +50,25 @@ WHO_ANSWERS = {
 
 def _answer_value(value: Any) -> Any:
     """An answer's value as JSON may give it: text, true/false, a number, a list of texts or
-    null; anything else is one error (rather than one for each kind it is not)."""
+    null; anything else is one error (rather than one for each kind it is not). Text must be
+    Unicode that UTF-8 can encode (JSON's escapes can write a lone surrogate, "\\ud800", which
+    no database stores), as pydantic requires of every other text field."""
+    texts = value if isinstance(value, list) else [value]
+    if any(isinstance(text, str) and not _encodable(text) for text in texts):
+        raise ValueError("text cannot contain a lone surrogate (not valid Unicode)")
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
     if isinstance(value, list) and all(isinstance(part, str) for part in value):
         return value
     raise ValueError("give the value as text, true or false, a number, a list of texts or null")
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 AnswerValue = Annotated[Any, PlainValidator(_answer_value), WithJsonSchema({
@@ -91,7 +105,7 @@ class AnswersWritten(AnswersOut):
     changed: list[str]
 
 
-class AnswerIn(Schema):
+class AnswerIn(WriteSchema):
     """
     One answer. `value`: text as in an answers file (an option's code or label, `yes`/`no`,
     a number such as "0.5" or "1/3", `n/a`; "" or null is blank), or true/false for a yes/no
@@ -99,8 +113,6 @@ class AnswerIn(Schema):
     multiple-choice question. `not_applicable` where the question allows it (then give no
     value). `note` says why an answer changed, in review and audit only.
     """
-
-    model_config = ConfigDict(extra="forbid")
 
     question: str = Field(..., min_length=1, max_length=50, description="The question's code.")
     value: AnswerValue = None
@@ -111,9 +123,7 @@ class AnswerIn(Schema):
     note: str = Field("", max_length=2000)
 
 
-class AnswersIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class AnswersIn(WriteSchema):
     answers: list[AnswerIn] = Field(..., max_length=MAX_ANSWERS)
 
 

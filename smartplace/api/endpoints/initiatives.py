@@ -23,6 +23,7 @@ from smartplace.api.endpoints.coalitions import coalition_or_404
 from smartplace.api.errors import READ_ERRORS, WRITE_ERRORS, ApiError, field_errors
 from smartplace.api.pagination import cursor_paginate
 from smartplace.api.params import check_query, cursor_query, limit_query, slug_path
+from smartplace.api.schemas import WriteSchema
 from smartplace.coalitions.selectors import organisation_list_for_coalition
 from smartplace.frameworks.models import SubDomain
 from smartplace.initiatives import services
@@ -53,7 +54,7 @@ MONEY = ("capital_cost", "annual_cost", "annual_savings", "lifetime_years",
          "emission_savings_tco2e")
 
 
-class Link(Schema):
+class Link(WriteSchema):
     url: str = Field(..., max_length=URL_MAX, description="An http or https address.")
     title: str = Field("", max_length=LINK_TITLE_MAX)
 
@@ -98,7 +99,7 @@ class InitiativePage(Schema):
     next: str | None
 
 
-class InitiativeIn(Schema):
+class InitiativeIn(WriteSchema):
     """A new initiative. Only `title` is required; it is public unless `visibility` says so."""
 
     title: str = Field(..., min_length=1, max_length=TITLE_MAX)
@@ -118,7 +119,7 @@ class InitiativeIn(Schema):
     visibility: VisibilityChoice = "public"
 
 
-class InitiativePatch(Schema):
+class InitiativePatch(WriteSchema):
     """Changes to an initiative: only the fields sent change; lists replace the old ones."""
 
     title: str = Field(None, min_length=1, max_length=TITLE_MAX)

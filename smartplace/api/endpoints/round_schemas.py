@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt
 
+from smartplace.api.schemas import WriteSchema
 from smartplace.initiatives.forms import MAX_LINKS, URL_MAX
 from smartplace.methods.perception import (
     RATED_HIGH_FEW_INITIATIVES,
@@ -226,7 +227,7 @@ class RoundDetailOut(RoundOut):
 EvidenceLink = Annotated[str, Field(min_length=1, max_length=URL_MAX)]
 
 
-class RatingIn(Schema):
+class RatingIn(WriteSchema):
     """One sub-domain's rating: `level` 1…N on the round's scale, or null for "I don't
     know"; `confidence` is needed with a level."""
 
@@ -241,7 +242,7 @@ class RatingIn(Schema):
     share_reason_publicly: StrictBool = False
 
 
-class RatingsIn(Schema):
+class RatingsIn(WriteSchema):
     ratings: list[RatingIn] = Field(..., min_length=1, max_length=500)
 
 

@@ -154,3 +154,24 @@ def test_the_welsh_token_page_sends_visitors_to_the_welsh_sign_in(client):
     assert response.status_code == 302
     assert response["Location"].startswith("/cy/sign-in/")
     assert "next=/cy/account/api-tokens/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_the_docs_page_shows_the_token_placeholder_as_text(client):
+    """“Authorization: Bearer <token>” is shown as text, escaped, not swallowed as a tag;
+    the introduction names every kind of write the API takes."""
+    page = client.get("/api/v1/docs").content.decode()
+    assert "Authorization: Bearer &lt;token&gt;" in page
+    assert "<token>" not in page
+    for write in ("add and change initiatives", "fitness rounds", "answers of assessments"):
+        assert write in page
+
+
+@pytest.mark.django_db
+def test_the_new_token_page_shows_the_placeholder_as_text(client):
+    """The page showing a new secret says how to send it with the placeholder escaped."""
+    user = UserFactory()
+    client.login(username=user.username, password=PASSWORD)
+    page = client.post("/account/api-tokens/", {"name": "Borsetshire"}).content.decode()
+    assert "Authorization: Bearer &lt;token&gt;" in page
+    assert "<token>" not in page

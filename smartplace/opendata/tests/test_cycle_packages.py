@@ -409,50 +409,50 @@ def test_the_dataset_is_listed_and_described(client, named):
 def test_a_release_stays_downloadable_after_the_data_changes(client, named):
     """A release made with the command keeps its files when answers and names change later."""
     out = io.StringIO()
-    call_command("make_data_release", "--cycle", "borsetshire-2027", "--date", "2027-05-01",
+    call_command("make_data_release", "--cycle", "borsetshire-2027", "--date", "2026-05-01",
                  "--base-url", "https://data.borsetshire.example", stdout=out)
     assert "results.csv" in out.getvalue()
     Answer.objects.filter(participant__cycle=named, participant__organisation__slug="ambridge",
                           question__code="L2").update(value="no")
     Organisation.objects.filter(slug="ambridge").update(name="Ambridge Parish Council")
-    dated = client.get("/data/cycles/borsetshire-2027/2027-05-01/answers.csv").content.decode()
+    dated = client.get("/data/cycles/borsetshire-2027/2026-05-01/answers.csv").content.decode()
     latest = page_text(client, "/data/cycles/borsetshire-2027/latest/answers.csv")
     assert "ambridge,L2,yes" in dated and "ambridge,L2,no" in latest
-    organisations = client.get("/data/cycles/borsetshire-2027/2027-05-01/organisations.csv")
+    organisations = client.get("/data/cycles/borsetshire-2027/2026-05-01/organisations.csv")
     assert b"Ambridge Council" in organisations.content
     assert b"https://data.borsetshire.example/assessments/borsetshire-2027/" in \
         organisations.content
-    results_then = client.get("/data/cycles/borsetshire-2027/2027-05-01/results.csv").content
+    results_then = client.get("/data/cycles/borsetshire-2027/2026-05-01/results.csv").content
     results_now = page_text(client, "/data/cycles/borsetshire-2027/latest/results.csv")
     assert results_then.decode() != results_now
-    archive = client.get("/data/cycles/borsetshire-2027/2027-05-01.zip")
+    archive = client.get("/data/cycles/borsetshire-2027/2026-05-01.zip")
     assert zipfile.ZipFile(io.BytesIO(archive.content)).testzip() is None
-    meta = json.loads(client.get("/data/cycles/borsetshire-2027/2027-05-01/datapackage.json")
+    meta = json.loads(client.get("/data/cycles/borsetshire-2027/2026-05-01/datapackage.json")
                       .content)
-    assert meta["version"] == "2027-05-01"
+    assert meta["version"] == "2026-05-01"
     with pytest.raises(CommandError, match="already a release"):
         call_command("make_data_release", "--cycle", "borsetshire-2027", "--date",
-                     "2027-05-01", stdout=io.StringIO())
+                     "2026-05-01", stdout=io.StringIO())
 
 
 def test_a_named_release_is_withdrawn_when_the_cycle_is_anonymised(client, named):
     """A release naming organisations is neither listed nor served once the cycle's policy
     becomes anonymised (and nothing at all once private); a later release is."""
-    call_command("make_data_release", "--cycle", "borsetshire-2027", "--date", "2027-05-01",
+    call_command("make_data_release", "--cycle", "borsetshire-2027", "--date", "2026-05-01",
                  stdout=io.StringIO())
     base = "/data/cycles/borsetshire-2027"
-    assert client.get(f"{base}/2027-05-01/answers.csv").status_code == 200
+    assert client.get(f"{base}/2026-05-01/answers.csv").status_code == 200
     Cycle.objects.filter(pk=named.pk).update(policy=Cycle.Policy.ANONYMISED)
-    for url in (f"{base}/2027-05-01/", f"{base}/2027-05-01/answers.csv",
-                f"{base}/2027-05-01/README.md", f"{base}/2027-05-01.zip"):
+    for url in (f"{base}/2026-05-01/", f"{base}/2026-05-01/answers.csv",
+                f"{base}/2026-05-01/README.md", f"{base}/2026-05-01.zip"):
         assert client.get(url).status_code == 404, url
-    assert "2027-05-01" not in page_text(client, f"{base}/")
-    assert "2027-05-01" not in page_text(client, "/data/catalog.jsonld")
-    call_command("make_data_release", "--cycle", "borsetshire-2027", "--date", "2027-06-01",
+    assert "2026-05-01" not in page_text(client, f"{base}/")
+    assert "2026-05-01" not in page_text(client, "/data/catalog.jsonld")
+    call_command("make_data_release", "--cycle", "borsetshire-2027", "--date", "2026-06-01",
                  stdout=io.StringIO())
-    assert client.get(f"{base}/2027-06-01/cohorts.csv").status_code == 200
+    assert client.get(f"{base}/2026-06-01/cohorts.csv").status_code == 200
     Cycle.objects.filter(pk=named.pk).update(policy=Cycle.Policy.PRIVATE)
-    assert client.get(f"{base}/2027-06-01/cohorts.csv").status_code == 404
+    assert client.get(f"{base}/2026-06-01/cohorts.csv").status_code == 404
     assert DataRelease.objects.filter(kind="cycles").count() == 2  # kept, not served
 
 

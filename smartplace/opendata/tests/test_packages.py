@@ -6,11 +6,12 @@ import csv
 import io
 import json
 import zipfile
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 from csvw import CSVW
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from frictionless import Package as FrictionlessPackage
 
 from smartplace.frameworks.tests.factories import SmartQuestionFactory
@@ -185,3 +186,26 @@ def test_tables_also_stream_as_json(client, world):
     """A table as JSON has the same rows as its CSV."""
     rows = json.loads(b"".join(client.get(f"{LATEST}/initiatives.json").streaming_content))
     assert [r["slug"] for r in rows] == ["digital-hub", "village-wifi"]
+
+
+def test_a_release_cannot_be_dated_in_the_future(world):
+    """Tomorrow's date is refused with a clear error and no release is made."""
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(CommandError, match="after today"):
+        call_command("make_data_release", "--coalition", "ambridge", "--date",
+                     tomorrow.isoformat())
+    assert not DataRelease.objects.exists()
+    call_command("make_data_release", "--coalition", "ambridge", stdout=io.StringIO())
+    assert DataRelease.objects.get().release_date == timezone.localdate()
+
+
+def test_an_earlier_date_labels_the_release_but_created_says_when_it_was_made(client, world):
+    """A release dated in the past holds today's data: its version is the date, its
+    `created` the time it was made, so no one reads it as data of that earlier day."""
+    call_command("make_data_release", "--coalition", "ambridge", "--date", "2026-03-05",
+                 stdout=io.StringIO())
+    meta = json.loads(client.get("/data/coalitions/ambridge/2026-03-05/datapackage.json")
+                      .content)
+    assert meta["version"] == "2026-03-05"
+    created = datetime.fromisoformat(meta["created"])
+    assert abs(timezone.now() - created) < timedelta(minutes=5)

@@ -24,7 +24,9 @@ class Command(BaseCommand):
             which.add_argument(f"--{module.RELEASE_OPTION}", metavar="SLUG",
                                help=module.RELEASE_HELP)
         parser.add_argument("--date", metavar="YYYY-MM-DD", type=date.fromisoformat,
-                            help="the release date (default today)")
+                            help="the release's date, today or earlier (default today); "
+                                 "the files hold today's data whatever the date, and "
+                                 "datapackage.json's `created` says when they were made")
         parser.add_argument("--base-url", metavar="URL",
                             default=getattr(settings, "SMARTPLACE_BASE_URL",
                                             "http://localhost:8000"),
