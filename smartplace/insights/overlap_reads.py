@@ -173,7 +173,8 @@ def group_pairs(pairs: Iterable[tuple[int, int, float]]) -> list[tuple[int, list
 def overlap_report(*, coalition: Coalition, user) -> OverlapReport:
     """
     Pairs above the threshold with at least one initiative in `coalition`, both visible to
-    `user` and not dismissed, grouped by `group_pairs`. A fixed number of queries.
+    `user` and not dismissed, grouped by `group_pairs`. Every pair is in a group: one whose
+    initiatives are in different groups is in the first of them. A fixed number of queries.
     """
     method = overlap_method()
     in_coalition = Initiative.objects.filter(coalition=coalition).values("pk")
@@ -194,11 +195,12 @@ def overlap_report(*, coalition: Coalition, user) -> OverlapReport:
             group_of.setdefault(m, number)
     pairs = []
     for a, b, score in sorted(rows, key=lambda r: (-r[2], r[0], r[1])):
-        number = group_of.get(a) if group_of.get(a) == group_of.get(b) else 0
-        pair = OverlapPair(a=initiatives[a], b=initiatives[b], score=score, group=number or 0)
+        # A pair whose initiatives went to different groups (or one to none: all it was like
+        # had been taken) is listed in the first of their groups, so no pair goes unshown.
+        number = min(n for n in (group_of.get(a), group_of.get(b)) if n)
+        pair = OverlapPair(a=initiatives[a], b=initiatives[b], score=score, group=number)
         pairs.append(pair)
-        if number:
-            groups[number - 1].pairs.append(pair)
+        groups[number - 1].pairs.append(pair)
     computed = SimilarityState.objects.filter(method=method.version).exists()
     return OverlapReport(coalition=coalition, groups=groups, pairs=pairs, computed=computed,
                          threshold=method.threshold, method=method.version, similarity=method)

@@ -241,3 +241,30 @@ def test_only_members_may_undo(client, ambridge):  # noqa: F811
     with pytest.raises(DismissError):
         overlap_undismiss(user=outsider, a=items["led"], b=items["led2"])
     assert OverlapDismissal.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_every_pair_is_shown_even_across_groups(client, three_groups):
+    """Pairs between initiatives of different groups, or with one initiative in none, are each
+    listed once, in the first of their groups, on the page and in the twins."""
+    from smartplace.insights.models_overlaps import SimilarPair
+    from smartplace.insights.overlap_reads import overlap_report
+    from smartplace.insights.overlaps import overlap_method
+
+    SimilarPair.objects.all().delete()
+    hubs = [InitiativeFactory(coalition=three_groups, title=f"Borsetshire hub {n}")
+            for n in range(9)]
+    method = overlap_method().version
+    # Two stars, centres 1 and 4; 2–3 joins them; 6 is like 5 only, which 4 has taken.
+    links = [(0, 1), (1, 2), (1, 7), (3, 4), (4, 5), (4, 8), (2, 3), (5, 6)]
+    for a, b in links:
+        SimilarPair.objects.create(a=hubs[a], b=hubs[b], score=0.5, method=method)
+    report = overlap_report(coalition=three_groups, user=None)
+    assert [len(g.members) for g in report.groups] == [4, 4]
+    in_groups = [(p.a.pk, p.b.pk) for g in report.groups for p in g.pairs]
+    assert sorted(in_groups) == sorted((hubs[a].pk, hubs[b].pk) for a, b in links)
+    page = client.get(REPORT + "/").content.decode()
+    assert page.count("50%</td>") == len(links)
+    body = b"".join(client.get(REPORT + ".csv").streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert len(rows) == len(links) and all(row["group"] in ("1", "2") for row in rows)
