@@ -8,14 +8,17 @@ class InsightsConfig(AppConfig):
     verbose_name = _("Insights")
 
     def ready(self):
-        # Overlaps: a new or changed initiative (or its sub-domains) queues the update of its
-        # similar pairs once the transaction commits (smartplace/insights/overlaps.py).
+        # Overlaps: a new or changed initiative (or its sub-domains), or an import, queues the
+        # update of its similar pairs once the transaction commits (insights/overlaps.py).
         from django.db.models.signals import m2m_changed, post_save
 
         from smartplace.initiatives.models import Initiative
+        from smartplace.initiatives.signals import initiatives_imported
         from smartplace.insights import overlaps
 
         post_save.connect(overlaps.on_initiative_saved, sender=Initiative,
                           dispatch_uid="insights_overlaps_initiative_saved")
         m2m_changed.connect(overlaps.on_subdomains_changed, sender=Initiative.subdomains.through,
                             dispatch_uid="insights_overlaps_subdomains_changed")
+        initiatives_imported.connect(overlaps.on_initiatives_imported,
+                                     dispatch_uid="insights_overlaps_initiatives_imported")

@@ -15,7 +15,9 @@ first update, which runs one) replaces every row with the new method's.
 - `overlap_update_initiative()` scores one new or changed initiative against the stored vectors
   of its candidates and replaces only that initiative's pairs. It runs as a background task
   after an initiative or its sub-domains change (`overlap_update_task`, enqueued on commit by
-  the signal receivers connected in `InsightsConfig.ready`).
+  the signal receivers connected in `InsightsConfig.ready`). An import, which writes in bulk,
+  queues the update of the initiatives it wrote, or a full recompute for a large one
+  (`on_initiatives_imported`).
 - Dismissals ("not the same") are kept apart from pairs, so recomputing never brings a
   dismissed pair back.
 
@@ -475,6 +477,45 @@ def overlap_enqueue(initiative_id: int) -> None:
             overlap_update_task.enqueue(initiative_id)
         except Exception:  # a failed update must never break saving an initiative
             logger.exception("Could not update the overlaps of initiative %s", initiative_id)
+
+    transaction.on_commit(enqueue)
+
+
+#: An import writing more initiatives than this refits the method and recomputes every pair
+#: (a background task) rather than updating them one by one: that many new texts change the
+#: words' weights, and one recompute is quicker than thousands of updates.
+RECOMPUTE_ABOVE = 500
+
+
+@task
+def overlaps_recompute_task() -> int:
+    """Background task: `overlaps_recompute`; returns how many pairs it found."""
+    return overlaps_recompute().pairs
+
+
+@task
+def overlap_update_many_task(initiative_ids: list[int]) -> int:
+    """Background task: `overlap_update_initiative` for each initiative; returns how many
+    initiatives' pairs changed."""
+    return sum(overlap_update_initiative(initiative_id=pk) is not None for pk in initiative_ids)
+
+
+def on_initiatives_imported(sender, initiative_ids: list[int], **kwargs) -> None:
+    """`initiatives_imported` receiver: once the import commits, queue the update of the
+    imported initiatives' overlaps, or a full recompute for more than `RECOMPUTE_ABOVE`."""
+    ids = sorted(set(initiative_ids))
+    if not ids:
+        return
+
+    def enqueue() -> None:
+        try:
+            if len(ids) > RECOMPUTE_ABOVE:
+                overlaps_recompute_task.enqueue()
+            else:
+                overlap_update_many_task.enqueue(ids)
+        except Exception:  # a failed update must never break an import
+            logger.exception("Could not update the overlaps of %s imported initiatives",
+                             len(ids))
 
     transaction.on_commit(enqueue)
 

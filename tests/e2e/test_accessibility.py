@@ -36,8 +36,8 @@ def public_html_routes() -> list[crawl.Route]:
         if (crawl.excluded(route) or route.name in crawl.NEEDS_SIGN_IN or "fmt" in route.params
                 or route.route.endswith(NOT_PAGES) or route.name in NOT_HTML):
             continue
-        if route.route.startswith("api/v1/") and route.name != "api:docs":
-            continue
+        if route.route.lstrip("^").startswith("api/") and route.name != "api:docs":
+            continue  # the API's JSON, including its 404 for any other /api/ address
         if route.route.startswith("accounts/"):
             continue  # allauth's own addresses: each redirects to the pages under /sign-in/
         chosen.append(route)

@@ -18,6 +18,7 @@ from smartplace.coalitions.models import Coalition
 from smartplace.core.models import Visibility
 from smartplace.initiatives.history import history_record_bulk
 from smartplace.initiatives.models import Evidence, Initiative, InitiativeLink
+from smartplace.initiatives.signals import initiatives_imported
 from smartplace.organisations.models import Organisation, Sector
 
 from .columns import EVIDENCE_COLUMNS, REQUIRED
@@ -466,6 +467,9 @@ class _Writer:
             created_ids=[initiative.pk for _p, initiative in creates], changed_ids=changed_ids,
             evidence_created_ids=[plan.existing_id for plan, _v in evidence_new],
             evidence_changed_ids=[values["initiative_id"] for values, _f in evidence_changed])
+        initiatives_imported.send(
+            sender=Initiative,
+            initiative_ids=[initiative.pk for _p, initiative in creates] + changed_ids)
 
     def _write_relations(self, *, replaced: dict[str, list[tuple[int, list]]],
                          added: dict[str, list[tuple[int, list]]]) -> None:
