@@ -53,6 +53,7 @@ from smartplace.insights.models_overlaps import (
     SimilarityState,
     SimilarPair,
 )
+from smartplace.insights.rules import InitiativePair
 from smartplace.methods import embedding
 from smartplace.methods.similarity import (
     DEFAULT,
@@ -65,7 +66,7 @@ from smartplace.methods.similarity import (
     vector_to_bytes,
     vectors_from_bytes,
 )
-from smartplace.people.models import Membership, Person
+from smartplace.people.models import Person
 
 logger = logging.getLogger(__name__)
 
@@ -546,18 +547,9 @@ def _ordered(a: Initiative, b: Initiative) -> tuple[Initiative, Initiative]:
 
 
 def overlap_can_dismiss(*, user, a: Initiative, b: Initiative) -> bool:
-    """An active member of either initiative's coalition who may see both may dismiss."""
-    if not (user is not None and user.is_authenticated and user.is_active):
-        return False
-    visible = Initiative.objects.visible_to(user).filter(pk__in=[a.pk, b.pk]).count()
-    if visible < 2:
-        return False
-    if user.is_superuser:
-        return True
-    return Membership.objects.filter(
-        person__user=user, status=Membership.Status.ACTIVE,
-        coalition_id__in=[a.coalition_id, b.coalition_id],
-    ).exists()
+    """Whether `user` may mark the pair "not the same" or undo it: `insights.dismiss_overlap`
+    (an active member of either initiative's coalition who may see both; insights/rules.py)."""
+    return user is not None and user.has_perm("insights.dismiss_overlap", InitiativePair(a, b))
 
 
 @transaction.atomic

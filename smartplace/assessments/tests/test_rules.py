@@ -60,14 +60,15 @@ def world(db):
 
 
 def test_the_table_covers_every_permission():
-    """The table names the eight kinds of people and every permission the rules define."""
+    """The table names the eight kinds of people, every permission the assessment rules
+    define, and making a release of a cycle's data."""
     assert ACTORS == ["anonymous", "outsider", "member", "reviewer", "other reviewer",
                       "coordinator", "other coordinator", "superuser"]
     assert {row[0] for row in ROWS} == {
         "assessments.manage_cycle", "assessments.view_participant",
         "assessments.answer_participant", "assessments.review_participant",
         "assessments.reply_participant", "assessments.audit_participant",
-        "assessments.move_participant"}
+        "assessments.move_participant", "opendata.make_release"}
 
 
 @pytest.mark.parametrize(("permission", "obj", "expected"), ROWS,

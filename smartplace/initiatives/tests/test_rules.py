@@ -11,6 +11,7 @@ from smartplace.frameworks.models import SmartQuestion
 from smartplace.frameworks.tests.factories import DomainFactory, SmartQuestionFactory
 from smartplace.initiatives.rules import is_member_of_its_coalition
 from smartplace.initiatives.tests.factories import InitiativeFactory
+from smartplace.insights.rules import InitiativePair
 from smartplace.people.models import Membership
 from smartplace.people.rules import is_active_member, is_coordinator, people_visible_to
 from smartplace.people.tests.factories import (
@@ -70,11 +71,16 @@ def world(db):
     users["non-member"] = PersonFactory().user
     users["other coordinator"] = CoordinatorFactory(coalition=borchester).person.user
     users["superuser"] = UserFactory(is_superuser=True, is_staff=True)
+    public = InitiativeFactory(coalition=ambridge)
+    private = InitiativeFactory(coalition=ambridge, visibility=Visibility.PRIVATE)
     objects = {
         "coalition": ambridge,
-        "public initiative": InitiativeFactory(coalition=ambridge),
-        "private initiative": InitiativeFactory(coalition=ambridge,
-                                                visibility=Visibility.PRIVATE),
+        "public initiative": public,
+        "private initiative": private,
+        "pair across coalitions": InitiativePair(public, InitiativeFactory(coalition=borchester)),
+        "pair with a private initiative": InitiativePair(private, public),
+        "pair in another coalition": InitiativePair(*InitiativeFactory.create_batch(
+            2, coalition=borchester)),
         "public person": MembershipFactory(coalition=ambridge,
                                            person__public_profile=True).person,
         "private person": MembershipFactory(coalition=ambridge).person,
@@ -101,7 +107,8 @@ def test_the_table_has_every_actor_and_permission():
     assert {"initiatives.add_initiative", "initiatives.change_initiative",
             "initiatives.view_initiative", "coalitions.manage_membership",
             "people.view_private", "frameworks.view_question", "frameworks.propose_question",
-            "frameworks.support_question", "frameworks.agree_question"} <= permissions
+            "frameworks.support_question", "frameworks.agree_question",
+            "insights.dismiss_overlap", "opendata.make_release"} <= permissions
 
 
 @pytest.mark.parametrize(("permission", "obj", "expected"), ROWS,

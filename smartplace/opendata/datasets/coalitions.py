@@ -317,4 +317,4 @@ def package_build(obj: Coalition, *, absolute, version: str, created: datetime) 
 
 def may_release(user, obj: Coalition) -> bool:
     """Coordinators (and superusers) make releases of their coalition's data."""
-    return user.has_perm("coalitions.change_coalition", obj)
+    return user.has_perm("opendata.make_release", obj)

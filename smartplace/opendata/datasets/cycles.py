@@ -451,4 +451,4 @@ def release_allowed(cycle: Cycle, release) -> bool:
 
 def may_release(user, obj: Cycle) -> bool:
     """The cycle's coordinators (and superusers) make releases of its data."""
-    return user.has_perm("assessments.manage_cycle", obj)
+    return user.has_perm("opendata.make_release", obj)
