@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 #: kind -> (extensions, test of the first bytes)
 KINDS = {
@@ -27,6 +28,13 @@ DEFAULT_KINDS = ("csv", "json", "xlsx", "pdf")
 
 
 def _is_text(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a byte-order mark
+        try:
+            text = head[: len(head) // 2 * 2].decode("utf-16")
+        except UnicodeDecodeError:
+            return False
+        return "\x00" not in text and not text.lstrip("\ufeff \t\r\n").lower().startswith(
+            ("<!doctype", "<html", "<script"))
     if b"\x00" in head:
         return False
     try:
@@ -38,9 +46,14 @@ def _is_text(head: bytes) -> bool:
 
 
 def megabytes(size: int) -> str:
-    """A size in bytes as megabytes, to two decimals at most: 2621440 → "2.5 MB",
-    1049576 → "1 MB", 10527703 → "10.04 MB"."""
-    return f"{size / (1024 * 1024):.2f}".rstrip("0").rstrip(".") + " MB"
+    """A size as people read it: megabytes to two decimals at most from 1 MB (2621440 →
+    "2.5 MB", 1049576 → "1 MB", 10527703 → "10.04 MB"), else kilobytes (5120 → "5 KB") or
+    bytes (100 → "100 bytes"), so that a limit is never shown as "0 MB"."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.2f}".rstrip("0").rstrip(".") + " MB"
+    if size >= 1024:
+        return f"{size / 1024:.2f}".rstrip("0").rstrip(".") + " KB"
+    return ngettext("%(size)d byte", "%(size)d bytes", size) % {"size": size}
 
 
 def validate_upload(file, kinds: tuple[str, ...] = DEFAULT_KINDS) -> None:

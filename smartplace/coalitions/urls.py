@@ -9,7 +9,7 @@ from smartplace.coalitions import views
 from smartplace.coalitions.feeds import CoalitionInitiativesFeed
 from smartplace.core.formats import twin_paths
 from smartplace.frameworks import question_views
-from smartplace.initiatives import edit_views
+from smartplace.initiatives import edit_views, import_views
 from smartplace.initiatives import views as initiative_views
 from smartplace.people import membership_views
 from smartplace.people import views as people_views
@@ -33,6 +33,7 @@ urlpatterns = [
     *twin_paths(f"{C}/initiatives", initiative_views.initiative_list, "initiative_list"),
     path(f"{C}/initiatives/feed.atom", CoalitionInitiativesFeed(), name="initiative_feed"),
     path(f"{C}/initiatives/add/", edit_views.initiative_create, name="initiative_create"),
+    path(f"{C}/initiatives/import/", import_views.initiative_import, name="initiative_import"),
     *twin_paths(f"{C}/initiatives/<slug:initiative>", initiative_views.initiative_detail,
                 "initiative_detail"),
     path(f"{C}/initiatives/<slug:initiative>/edit/", edit_views.initiative_edit,

@@ -2,9 +2,9 @@
 Render Django form fields with GOV.UK Frontend's own macros (from govuk-frontend-jinja).
 
 `{{ govuk_field(form.title) }}` picks the component from the widget (input, textarea, select,
-radios, checkboxes, date input) and passes the label, hint, value and error message the way the
-GOV.UK Design System expects. `{{ govuk_error_summary(form) }}` renders the error summary whose
-links move focus to each field in error.
+radios, checkboxes, date input, file upload) and passes the label, hint, value and error
+message the way the GOV.UK Design System expects. `{{ govuk_error_summary(form) }}` renders the
+error summary whose links move focus to each field in error.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ _MACROS = {
     "radios": ("radios", "govukRadios"),
     "checkboxes": ("checkboxes", "govukCheckboxes"),
     "date": ("date-input", "govukDateInput"),
+    "file": ("file-upload", "govukFileUpload"),
     "error_summary": ("error-summary", "govukErrorSummary"),
 }
 
@@ -94,6 +95,11 @@ def field(bound_field, **overrides) -> Markup:
         kind = "select"
         params["label"] = label
         params["items"] = _choices(bound_field, _selected(bound_field))
+    elif isinstance(widget, forms.FileInput):
+        kind = "file"
+        params["label"] = label
+        if widget.attrs.get("accept"):
+            params["attributes"] = {"accept": widget.attrs["accept"]}
     elif isinstance(widget, forms.Textarea):
         kind = "textarea"
         params["label"] = label

@@ -2,7 +2,8 @@
 Who may see, add, change and delete initiatives (django-rules predicates).
 
 Imported at start-up by `rules.apps.AutodiscoverRulesConfig`. The object of
-`initiatives.add_initiative` is the coalition; the others take the initiative. Active superusers
+`initiatives.add_initiative` and `initiatives.import_initiatives` (a file of
+initiatives, from the web) is the coalition; the others take the initiative. Active superusers
 pass every check. `docs/permissions.md` lists them all, and a test keeps it and these rules in
 step.
 """
@@ -37,3 +38,4 @@ rules.add_perm("initiatives.view_initiative", is_public | is_member_of_its_coali
 rules.add_perm("initiatives.add_initiative", is_active_member)
 rules.add_perm("initiatives.change_initiative", is_member_of_its_coalition)
 rules.add_perm("initiatives.delete_initiative", is_coordinator_of_its_coalition)
+rules.add_perm("initiatives.import_initiatives", is_coordinator)

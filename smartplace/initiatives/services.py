@@ -27,7 +27,7 @@ from smartplace.insights.questions import question_answers_check, question_answe
 from smartplace.people.services import log_change, person_get_or_create_for_user
 
 # Words that would clash with the addresses of pages about initiatives.
-RESERVED_SLUGS = frozenset({"add", "edit", "new", "delete"})
+RESERVED_SLUGS = frozenset({"add", "edit", "delete", "new", "import", "export", "search"})
 SLUG_MAX = Initiative._meta.get_field("slug").max_length
 FIELDS = ("title", "description", "status", "start_date", "end_date", "lead_organisation",
           "visibility")

@@ -125,7 +125,8 @@ def initiative_list(request: HttpRequest, fmt: str = "html", *, slug: str) -> Ht
     `organisation`). Members also see the coalition's private initiatives, tagged.
 
     Template: initiatives/initiative_list.html
-    Context: coalition, form, filters, page, initiatives, count, can_add, breadcrumbs
+    Context: coalition, form, filters, page, initiatives, count, can_add, can_import,
+    breadcrumbs
     Formats: .json, .csv (one row per initiative, the same rows and filters; 400 with the
     errors for invalid filters)
     """
@@ -136,6 +137,7 @@ def initiative_list(request: HttpRequest, fmt: str = "html", *, slug: str) -> Ht
         **coalition_context(request, coalition),
         "form": form,
         "can_add": request.user.has_perm("initiatives.add_initiative", coalition),
+        "can_import": request.user.has_perm("initiatives.import_initiatives", coalition),
     }
     if not form.is_valid():
         return invalid_filters(request, fmt, form, template="initiatives/initiative_list.html",

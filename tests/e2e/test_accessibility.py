@@ -99,6 +99,17 @@ def test_every_public_page_passes_axe(page, axe, live_server):
     page.locator(".govuk-error-summary").wait_for()
     assert_accessible(axe, page)
 
+    # The import form: empty, then with a file whose rows have problems (the problems table).
+    page.goto(f"/coalitions/{slug}/initiatives/import/")
+    page.locator("details.govuk-details summary").click()
+    assert_accessible(axe, page)
+    page.set_input_files("#id_file", files=[{
+        "name": "initiatives.csv", "mimeType": "text/csv",
+        "buffer": b"title,start_date\nAmbridge solar roofs,2023-02-30\n"}])
+    page.locator("form .govuk-button").first.click()
+    page.locator("#problems").wait_for()
+    assert_accessible(axe, page)
+
     page.context.clear_cookies()
     _sign_in(page, live_server, world.member_user)
     domain = world.private_initiative.subdomains.first().domain

@@ -34,7 +34,8 @@ EXCLUDED_PREFIXES = {
 NEEDS_SIGN_IN = {
     "accounts:data_download", "accounts:erase", "accounts:invite", "accounts:audit",
     "people:account", "people:membership_requests",
-    "coalitions:initiative_create", "coalitions:initiative_edit", "coalitions:join",
+    "coalitions:initiative_create", "coalitions:initiative_edit", "coalitions:initiative_import",
+    "coalitions:join",
     "coalitions:leave", "coalitions:question_propose", "coalitions:question_support",
     "coalitions:question_decide",
     "rounds:round_create", "rounds:round_close", "rounds:rate_start", "rounds:rate_check",

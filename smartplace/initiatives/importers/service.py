@@ -18,6 +18,7 @@ from smartplace.coalitions.models import Coalition
 from smartplace.core.models import Visibility
 from smartplace.initiatives.history import history_record_bulk
 from smartplace.initiatives.models import Evidence, Initiative, InitiativeLink
+from smartplace.initiatives.services import RESERVED_SLUGS
 from smartplace.initiatives.signals import initiatives_imported
 from smartplace.organisations.models import Organisation, Sector
 
@@ -39,7 +40,6 @@ from .values import (
 )
 
 BATCH_SIZE = 500
-RESERVED_SLUGS = frozenset({"add", "edit", "delete", "new", "import", "export", "search"})
 SLUG_BASE_LENGTH = 100
 TITLE_MAX = Initiative._meta.get_field("title").max_length
 EXTERNAL_ID_MAX = Initiative._meta.get_field("external_id").max_length

@@ -7,7 +7,7 @@ from smartplace.accounts.audit import audit_entries
 from smartplace.initiatives.history import related_snapshots
 from smartplace.initiatives.importers import initiatives_import
 from smartplace.initiatives.models import Evidence, Initiative
-from smartplace.initiatives.tests.test_import import DATA, coalition, run  # noqa: F401
+from smartplace.initiatives.tests.test_import import DATA, run
 
 pytestmark = pytest.mark.django_db
 

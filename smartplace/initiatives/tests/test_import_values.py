@@ -23,7 +23,6 @@ from smartplace.initiatives.importers.values import (
     strict_key,
 )
 from smartplace.initiatives.models import Initiative
-from smartplace.initiatives.tests.test_import import coalition  # noqa: F401 (fixture)
 
 
 @pytest.mark.parametrize(("text", "amount"), [

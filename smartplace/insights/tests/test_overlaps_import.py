@@ -4,8 +4,9 @@ date, one by one for a small import and by a full recompute for a large one."""
 import pytest
 
 from smartplace.initiatives.models import Initiative
+from smartplace.initiatives.tests.conftest import coalition  # noqa: F401 (fixture)
 from smartplace.initiatives.tests.factories import InitiativeFactory
-from smartplace.initiatives.tests.test_import import coalition, run  # noqa: F401 (fixture)
+from smartplace.initiatives.tests.test_import import run
 from smartplace.insights import overlaps
 from smartplace.insights.models_overlaps import (
     InitiativeVector,
