@@ -101,8 +101,10 @@ WSGI_APPLICATION = "smartplace.wsgi.application"
 TEMPLATES = [
     {
         # Public pages: Jinja2, so GOV.UK Frontend's own macros (govuk-frontend-jinja) render the
-        # components. See docs/adr/0002-jinja2-for-govuk-components.md.
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        # components. See docs/adr/0002-jinja2-for-govuk-components.md. Django's backend, whose
+        # templates mark the language of a page's main content (smartplace/core/page_language.py).
+        "NAME": "jinja2",
+        "BACKEND": "smartplace.core.page_language.Jinja2Backend",
         "DIRS": [BASE_DIR / "jinja2"],
         "APP_DIRS": True,
         "OPTIONS": {

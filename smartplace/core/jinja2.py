@@ -13,6 +13,11 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, pass_
 
 from smartplace.core import govuk
 from smartplace.core.markdown import render_markdown
+from smartplace.core.page_language import (
+    CountingTranslations,
+    main_language_begin,
+    main_language_end,
+)
 
 
 def url(name: str, *args, **kwargs) -> str:
@@ -115,7 +120,7 @@ def environment(**options) -> Environment:
         PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")}),
     ])
     env = Environment(**options)
-    env.install_gettext_translations(translation, newstyle=True)
+    env.install_gettext_translations(CountingTranslations, newstyle=True)
     env.globals.update(
         {
             "url": url,
@@ -127,6 +132,8 @@ def environment(**options) -> Environment:
             "language_links": language_links,
             "localised": localised,
             "today": date.today,
+            "main_language_begin": main_language_begin,
+            "main_language_end": main_language_end,
         }
     )
     env.filters.update(
