@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from smartplace.initiatives.models import Evidence, Initiative
 from smartplace.insights.curation import Freshness, initiative_freshness
@@ -51,6 +52,26 @@ def lifetime_net_benefit(evidence: Evidence | None) -> Decimal | None:
         Decimal("0.01"))
 
 
+def years_text(value: Decimal) -> str:
+    """
+    "1 year", "15 years", "2.5 years": a whole number takes its plural form (ngettext); a
+    fraction, which gettext's plural rules do not cover, the general "years" form.
+    """
+    shown = OutcomeMeasure.display(value)
+    if value == value.to_integral_value():
+        return ngettext("%(years)s year", "%(years)s years", int(value)) % {"years": shown}
+    return _("%(years)s years") % {"years": shown}
+
+
+def tonnes_text(value: Decimal) -> str:
+    """"1 tonne CO2e a year", "120.5 tonnes CO2e a year" (as `years_text`)."""
+    shown = OutcomeMeasure.display(value)
+    if value == value.to_integral_value():
+        return ngettext("%(tonnes)s tonne CO2e a year", "%(tonnes)s tonnes CO2e a year",
+                        int(value)) % {"tonnes": shown}
+    return _("%(tonnes)s tonnes CO2e a year") % {"tonnes": shown}
+
+
 @dataclass
 class EvidenceCard:
     """Everything the evidence card shows about one initiative."""
@@ -67,6 +88,8 @@ class EvidenceCard:
     net_benefit: Decimal | None = None
 
     number = staticmethod(OutcomeMeasure.display)
+    years = staticmethod(years_text)
+    tonnes = staticmethod(tonnes_text)
 
     @property
     def is_empty(self) -> bool:

@@ -22,6 +22,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from smartplace.coalitions.models import Coalition
 from smartplace.frameworks.models import Domain, FitnessLevel, SmartQuestion, SubDomain
@@ -85,11 +86,15 @@ class GapRule:
         """
         return [
             (LOW_FITNESS, self.low_fitness_text(level_names)),
-            (LITTLE_ACTIVITY, str(_("Little activity: fewer than %(n)s active initiatives.")
-                                  % {"n": self.active_below})),
-            (FEW_SECTORS, str(_("Few sectors involved: the active initiatives involve "
-                                "organisations of fewer than %(n)s sectors, as lead or "
-                                "partner.") % {"n": self.sectors_below})),
+            (LITTLE_ACTIVITY, ngettext("Little activity: fewer than %(n)s active initiative.",
+                                       "Little activity: fewer than %(n)s active initiatives.",
+                                       self.active_below) % {"n": self.active_below}),
+            (FEW_SECTORS, ngettext("Few sectors involved: the active initiatives involve "
+                                   "organisations of fewer than %(n)s sector, as lead or "
+                                   "partner.",
+                                   "Few sectors involved: the active initiatives involve "
+                                   "organisations of fewer than %(n)s sectors, as lead or "
+                                   "partner.", self.sectors_below) % {"n": self.sectors_below}),
             (UNANSWERED_QUESTIONS, str(_("Unanswered smart questions: its domain has a smart "
                                          "question that no initiative answers."))),
         ]

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from django.db.models import Max, Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from smartplace.coalitions.models import Coalition
 from smartplace.frameworks.models import Domain, SubDomain
@@ -165,6 +166,53 @@ def network_summary(*, coalition: Coalition, absolute=lambda path: path,
     )
 
 
+def network_sentences(*, summary: NetworkSummary, coalition: Coalition,
+                      picture: bool = False) -> list[str]:
+    """
+    The network in a few sentences, each count with its noun in the right plural form
+    (ngettext): for the picture's description (`picture`: where each column is) and the
+    story's "Who works with whom".
+    """
+    network = summary.network
+    organisations = len(network.of_type(method.ORGANISATION))
+    people = len(network.of_type(method.PERSON))
+    initiatives = len(summary.initiatives)
+    orgs_text = ngettext("%(num)s organisation", "%(num)s organisations",
+                         organisations) % {"num": organisations}
+    if picture:
+        sentences = [
+            ngettext("%(num)s public initiative of %(coalition)s.",
+                     "%(num)s public initiatives of %(coalition)s.", initiatives)
+            % {"num": initiatives, "coalition": coalition.name},
+            _("On the left, the %(organisations)s and %(people)s who work on them; on the "
+              "right, the sub-domains they serve.") % {
+                "organisations": orgs_text,
+                "people": ngettext("%(num)s person", "%(num)s people", people) % {"num": people},
+            },
+        ]
+    else:
+        sentences = [
+            ngettext("%(num)s organisation works on %(initiatives)s.",
+                     "%(num)s organisations work on %(initiatives)s.", organisations) % {
+                "num": organisations,
+                "initiatives": ngettext("%(num)s public initiative",
+                                        "%(num)s public initiatives",
+                                        initiatives) % {"num": initiatives},
+            },
+        ]
+    connectors = len(summary.domain_connectors)
+    isolated = len(summary.isolated)
+    sentences += [
+        ngettext("%(num)s organisation connects two or more domains.",
+                 "%(num)s organisations connect two or more domains.", connectors)
+        % {"num": connectors},
+        ngettext("%(num)s initiative has no partner and no named person.",
+                 "%(num)s initiatives have no partner and no named person.", isolated)
+        % {"num": isolated},
+    ]
+    return sentences
+
+
 def network_picture(*, summary: NetworkSummary, coalition: Coalition) -> str | None:
     """The SVG of the network, or None when it is empty or too big to draw legibly."""
     network = summary.network
@@ -178,18 +226,10 @@ def network_picture(*, summary: NetworkSummary, coalition: Coalition) -> str | N
         "type_subdomain": _("sub-domain"),
         **{f"sector_{key}": label for key, label in sector_names().items()},
     }
-    description = _(
-        "%(initiatives)s public initiatives of %(coalition)s, joined on the left to the "
-        "%(organisations)s organisations and %(people)s people who work on them and on the "
-        "right to the sub-domains they serve. %(connectors)s organisations connect two or more "
-        "domains; %(isolated)s initiatives have no partner and no named person. The tables on "
-        "this page give the same information."
-    ) % {
-        "initiatives": len(summary.initiatives), "coalition": coalition.name,
-        "organisations": len(network.of_type(method.ORGANISATION)),
-        "people": len(network.of_type(method.PERSON)),
-        "connectors": len(summary.domain_connectors), "isolated": len(summary.isolated),
-    }
+    description = " ".join([
+        *network_sentences(summary=summary, coalition=coalition, picture=True),
+        _("The tables on this page give the same information."),
+    ])
     return method.network_svg(
         network, title=_("Network of %(coalition)s") % {"coalition": coalition.name},
         description=description, connectors=[c.node.id for c in summary.domain_connectors],

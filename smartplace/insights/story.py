@@ -25,7 +25,7 @@ from smartplace.initiatives.models import Evidence, Initiative
 from smartplace.insights.evidence import WhatWorked, coalition_what_worked
 from smartplace.insights.gaps import FLAG_LABELS, GapRow, gaps_for_coalition
 from smartplace.insights.models_evidence import ChannelShift, OutcomeMeasure
-from smartplace.insights.network import NetworkSummary, network_summary
+from smartplace.insights.network import NetworkSummary, network_sentences, network_summary
 from smartplace.rounds.models import Round
 from smartplace.rounds.selectors import (
     ConsensusChange,
@@ -78,6 +78,11 @@ class Story:
     @property
     def subdomain_count(self) -> int:
         return sum(len(d.subdomain_list) for d in self.domains)
+
+    @property
+    def network_text(self) -> str:
+        """The network in brief, in sentences whose counts take the right plural form."""
+        return " ".join(network_sentences(summary=self.network, coalition=self.coalition))
 
     @staticmethod
     def flag_label(flag: str) -> str:
