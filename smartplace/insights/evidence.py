@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 
 from smartplace.initiatives.models import Evidence, Initiative
 from smartplace.insights.curation import Freshness, initiative_freshness
+from smartplace.insights.evidence_rule import initiative_has_evidence
 from smartplace.insights.models_evidence import (
     ChannelShift,
     Lesson,
@@ -242,7 +243,8 @@ class WhatWorked:
 
 def coalition_what_worked(*, coalition, examples: int = 5) -> WhatWorked:
     """
-    Evidence of what worked, from public initiatives only: recorded annual savings, capital
+    Evidence of what worked, from public initiatives only: how many have evidence
+    (`evidence_rule.initiative_has_evidence`), recorded annual savings, capital
     and annual costs, channel-shift savings (estimated at each initiative's own costs per
     contact), and counts of outcomes, lessons, reusable assets and reuses by public initiatives
     (`reuse_visible` for someone not signed in).
@@ -259,8 +261,7 @@ def coalition_what_worked(*, coalition, examples: int = 5) -> WhatWorked:
                     key=lambda e: (-e.annual_savings, e.initiative.title))[:examples]
     anonymous = AnonymousUser()
     return WhatWorked(
-        initiatives_with_evidence=len({e.initiative_id for e in evidence}
-                                      | {s.initiative_id for s in shifts}),
+        initiatives_with_evidence=public.filter(initiative_has_evidence()).count(),
         annual_savings=sum(savings, Decimal("0.00")),
         annual_savings_count=len(savings),
         capital_cost=sum((e.capital_cost for e in evidence if e.capital_cost is not None),

@@ -3,11 +3,12 @@ Gaps: where a coalition's activity is thin (docs/insights-gaps.md).
 
 For each sub-domain of the coalition's framework, `gaps_for_coalition` counts the active
 initiatives, the active initiatives involving each sector (as lead or partner), the
-organisations involved, the initiatives with evidence recorded, the consolidated fitness of the
-latest closed round, and the smart questions of its domain that no initiative answers. The
-**opportunities** are the sub-domains flagged by at least one part of `GapRule`, most flags
-first. Counts follow the privacy rule: a user counts only the initiatives they may see
-(`Initiative.objects.visible_to`), so the public counts public initiatives only.
+organisations involved, the initiatives with evidence (`evidence_rule`), the consolidated
+fitness of the latest closed round, and the smart questions of its domain that no initiative
+answers. The **opportunities** are the sub-domains flagged by at least one part of
+`GapRule`, most flags first. Counts follow the privacy rule: a user counts only the
+initiatives they may see (`Initiative.objects.visible_to`), so the public counts public
+initiatives only.
 
 `insights_load_demo` links a few demo initiatives to the demo's smart questions.
 """
@@ -27,6 +28,7 @@ from django.utils.translation import ngettext
 from smartplace.coalitions.models import Coalition
 from smartplace.frameworks.models import Domain, FitnessLevel, SmartQuestion, SubDomain
 from smartplace.initiatives.models import Initiative
+from smartplace.insights.evidence_rule import initiative_has_evidence
 from smartplace.insights.models_gaps import QuestionAnswer
 from smartplace.organisations.models import Sector
 
@@ -227,8 +229,9 @@ def gaps_for_coalition(*, coalition: Coalition, user, rule: GapRule = RULE) -> G
     links = list(SubDomainLink.objects.filter(
         initiative__in=visible, subdomain__domain__framework_id=coalition.framework_id,
     ).values_list("subdomain_id", "initiative_id", "initiative__status",
-                  "initiative__lead_organisation_id", "initiative__lead_organisation__sector",
-                  "initiative__evidence__id"))
+                  "initiative__lead_organisation_id", "initiative__lead_organisation__sector"))
+    with_evidence = set(Initiative.objects.filter(initiative_has_evidence(), pk__in=visible)
+                        .values_list("pk", flat=True))
     active_ids = {initiative for _s, initiative, status, *_rest in links if status == ACTIVE}
     partners: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for initiative, organisation, sector in PartnerLink.objects.filter(
@@ -254,8 +257,8 @@ def gaps_for_coalition(*, coalition: Coalition, user, rule: GapRule = RULE) -> G
     sector_sets: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     evidence: dict[int, set[int]] = defaultdict(set)
     active: dict[int, set[int]] = defaultdict(set)
-    for sub, initiative, status, lead, lead_sector, evidence_id in links:
-        if evidence_id is not None:
+    for sub, initiative, status, lead, lead_sector in links:
+        if initiative in with_evidence:
             evidence[sub].add(initiative)
         if status != ACTIVE:
             continue

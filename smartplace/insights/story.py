@@ -16,15 +16,15 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Max
 from django.urls import NoReverseMatch, reverse
 
 from smartplace.coalitions.models import Coalition
 from smartplace.coalitions.selectors import coalition_totals, domain_list_with_counts
-from smartplace.initiatives.models import Evidence, Initiative
+from smartplace.initiatives.models import Initiative
 from smartplace.insights.evidence import WhatWorked, coalition_what_worked
+from smartplace.insights.evidence_rule import initiative_has_evidence
 from smartplace.insights.gaps import FLAG_LABELS, GapRow, gaps_for_coalition
-from smartplace.insights.models_evidence import ChannelShift, OutcomeMeasure
 from smartplace.insights.network import NetworkSummary, network_sentences, network_summary
 from smartplace.rounds.models import Round
 from smartplace.rounds.selectors import (
@@ -127,13 +127,13 @@ def story_gaps(domains) -> list[dict[str, Any]]:
 
 
 def story_highlights(*, coalition: Coalition, limit: int = HIGHLIGHTS) -> list[Initiative]:
-    """Active public initiatives with evidence recorded, most recently updated first."""
-    has_evidence = (Exists(Evidence.objects.filter(initiative=OuterRef("pk")))
-                    | Exists(OutcomeMeasure.objects.filter(initiative=OuterRef("pk")))
-                    | Exists(ChannelShift.objects.filter(initiative=OuterRef("pk"))))
+    """
+    Active public initiatives with evidence (`evidence_rule.initiative_has_evidence`), most
+    recently updated first.
+    """
     return list(
         Initiative.objects.public()
-        .filter(Q(coalition=coalition) & Q(status=Initiative.Status.ACTIVE) & has_evidence)
+        .filter(initiative_has_evidence(), coalition=coalition, status=Initiative.Status.ACTIVE)
         .select_related("coalition", "lead_organisation")
         .order_by("-updated_at", "title")[:limit]
     )
