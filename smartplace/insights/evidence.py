@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model, Q
@@ -32,7 +33,12 @@ from smartplace.insights.models_evidence import (
     ReusableAsset,
     Reuse,
 )
-from smartplace.methods.channel_shift import ChannelShiftEstimate, channel_shift_estimate
+from smartplace.methods.channel_shift import (
+    ADDED_COST,
+    ChannelShiftEstimate,
+    channel_shift_estimate,
+    saving_outcome,
+)
 
 
 def channel_names() -> dict[str, str]:
@@ -51,6 +57,40 @@ def lifetime_net_benefit(evidence: Evidence | None) -> Decimal | None:
     annual = evidence.annual_savings - (evidence.annual_cost or Decimal(0))
     return (evidence.lifetime_years * annual - (evidence.capital_cost or Decimal(0))).quantize(
         Decimal("0.01"))
+
+
+def saving_text(amount: Decimal) -> str:
+    """
+    A channel-shift amount in words: "£8,470" for a saving (or none), "Added cost £5.36" for a
+    negative saving (contacts moved to a dearer channel), never "-£5.36".
+    """
+    from smartplace.core.jinja2 import money
+
+    if saving_outcome(amount) == ADDED_COST:
+        return _("Added cost %(money)s") % {"money": money(-amount)}
+    return money(amount)
+
+
+def channel_shift_text(*, contacts: int, amount: Decimal, initiatives: int | None = None) -> str:
+    """
+    "1,000 contacts a year moved between channels, saving an estimated £8,470 a year", or
+    "…, adding an estimated £5.36 a year to costs" when the moves cost more than they save;
+    with "(from 2 initiatives)" when `initiatives` is given. Counts take their plural form.
+    """
+    from smartplace.core.jinja2 import money
+
+    moved = ngettext("%(num)s contact a year moved between channels",
+                     "%(num)s contacts a year moved between channels", contacts) % {
+        "num": intcomma(contacts)}
+    if saving_outcome(amount) == ADDED_COST:
+        effect = _("adding an estimated %(money)s a year to costs") % {"money": money(-amount)}
+    else:
+        effect = _("saving an estimated %(money)s a year") % {"money": money(amount)}
+    text = _("%(moved)s, %(effect)s") % {"moved": moved, "effect": effect}
+    if initiatives is not None:
+        text += " " + ngettext("(%(num)s initiative)", "(%(num)s initiatives)",
+                               initiatives) % {"num": initiatives}
+    return text
 
 
 def years_text(value: Decimal) -> str:
@@ -90,7 +130,16 @@ class EvidenceCard:
 
     number = staticmethod(OutcomeMeasure.display)
     years = staticmethod(years_text)
+    saving = staticmethod(saving_text)
     tonnes = staticmethod(tonnes_text)
+
+    @property
+    def channel_shift_text(self) -> str:
+        """The channel shift in words: contacts moved and the saving or the added cost."""
+        if self.estimate is None:
+            return ""
+        return channel_shift_text(contacts=self.estimate.contacts_moved,
+                                  amount=self.estimate.annual_saving)
 
     @property
     def is_empty(self) -> bool:
@@ -239,6 +288,17 @@ class WhatWorked:
     assets: int
     reuses: int
     examples: list[EvidenceCard]
+
+    @property
+    def channel_shift_outcome(self) -> str:
+        """`saving`, `added_cost` or `no_change` (`methods.channel_shift.saving_outcome`)."""
+        return saving_outcome(self.channel_shift_saving)
+
+    @property
+    def channel_shift_text(self) -> str:
+        """The channel shift of the coalition's public initiatives in words."""
+        return channel_shift_text(contacts=self.contacts_moved, amount=self.channel_shift_saving,
+                                  initiatives=self.channel_shift_count)
 
 
 def coalition_what_worked(*, coalition, examples: int = 5) -> WhatWorked:

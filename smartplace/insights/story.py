@@ -199,6 +199,8 @@ def story_rows(story: Story) -> list[dict[str, Any]]:
         ("recorded_capital_cost_gbp", worked.capital_cost),
         ("recorded_annual_cost_gbp", worked.annual_cost),
         ("channel_shift_annual_saving_gbp", worked.channel_shift_saving),
+        ("channel_shift_outcome", worked.channel_shift_outcome if worked.channel_shift_count
+         else None),
         ("contacts_moved_a_year", worked.contacts_moved),
         ("outcome_measures", worked.outcomes),
         ("lessons", worked.lessons),
