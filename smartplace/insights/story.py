@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -26,6 +27,7 @@ from smartplace.insights.evidence import WhatWorked, coalition_what_worked
 from smartplace.insights.evidence_rule import initiative_has_evidence
 from smartplace.insights.gaps import FLAG_LABELS, GapRow, gaps_for_coalition
 from smartplace.insights.network import NetworkSummary, network_sentences, network_summary
+from smartplace.methods.rounding import half_up
 from smartplace.rounds.models import Round
 from smartplace.rounds.selectors import (
     ConsensusChange,
@@ -36,6 +38,8 @@ from smartplace.rounds.selectors import (
     round_wheel_panel,
 )
 
+#: Decimal places of published consensus figures (docs/insights-story.md).
+CONSENSUS_PLACES = 2
 HIGHLIGHTS = 6
 OPPORTUNITIES = 8
 
@@ -49,6 +53,16 @@ class RoundChange:
     changes: list[ConsensusChange] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
     new_initiatives: list[Initiative] = field(default_factory=list)
+
+    @property
+    def mean_change(self) -> Decimal | None:
+        """
+        The mean change in consensus as published (page, .json and .csv alike): rounded half
+        up to `CONSENSUS_PLACES` decimal places (`methods.rounding.half_up`); None without
+        sub-domains published in both rounds.
+        """
+        value = (self.summary or {}).get("mean_change")
+        return None if value is None else half_up(value, CONSENSUS_PLACES)
 
     @property
     def moved(self) -> list[ConsensusChange]:
@@ -192,8 +206,7 @@ def story_rows(story: Story) -> list[dict[str, Any]]:
         ("previous_round", story.change.previous.name if story.change and story.change.previous
          else None),
         ("items_median_changed", len(story.change.moved) if story.change else None),
-        ("mean_consensus_change", story.change.summary.get("mean_change")
-         if story.change and story.change.summary else None),
+        ("mean_consensus_change", story.change.mean_change if story.change else None),
         ("initiatives_with_evidence", worked.initiatives_with_evidence),
         ("recorded_annual_savings_gbp", worked.annual_savings),
         ("recorded_capital_cost_gbp", worked.capital_cost),
