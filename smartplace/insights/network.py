@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.db.models import Max, Prefetch
 from django.utils.translation import gettext as _
@@ -21,12 +22,20 @@ from smartplace.coalitions.models import Coalition
 from smartplace.frameworks.models import Domain, SubDomain
 from smartplace.initiatives.models import Initiative
 from smartplace.methods import network as method
-from smartplace.methods.network import Connector, Link, Network, Node, Snapshot
+from smartplace.methods.network import Connector, Link, Network, Node, Snapshot, network_as_dict
+from smartplace.methods.rounding import half_up
 from smartplace.organisations.models import Sector
 from smartplace.people.models import Person
 
 #: Above this many nodes the picture is not drawn (the tables still list everything).
 PICTURE_MAX_NODES = 600
+#: Decimal places of published betweenness (page, .json and .csv; docs/methods/network.md).
+BETWEENNESS_PLACES = 3
+
+
+def betweenness_published(value: float) -> Decimal:
+    """Betweenness as published: rounded half up to `BETWEENNESS_PLACES` decimal places."""
+    return half_up(value, BETWEENNESS_PLACES)
 
 
 def sector_names() -> dict[str, str]:
@@ -49,6 +58,11 @@ class NetworkSummary:
     @property
     def is_empty(self) -> bool:
         return not self.initiatives
+
+    @property
+    def betweenness(self) -> dict[str, Decimal]:
+        """Each organisation's betweenness as published (`betweenness_published`), by node id."""
+        return {c.node.id: betweenness_published(c.betweenness) for c in self.connectors}
 
     @property
     def domain_connectors(self) -> list[Connector]:
@@ -268,8 +282,22 @@ def network_node_rows(summary: NetworkSummary):
             "sector": node.attrs.get("sector"), "domain": node.attrs.get("domain"),
             "status": node.attrs.get("status"), "start": node.attrs.get("start"),
             "end": node.attrs.get("end"),
-            "betweenness": round(connector.betweenness, 4) if connector else None,
+            "betweenness": betweenness_published(connector.betweenness) if connector else None,
             "domains_reached": len(connector.domains) if connector else None,
             "isolated": (node.id in isolated) if node.type == method.INITIATIVE else None,
             "url": node.attrs.get("url"),
         }
+
+
+def network_export(summary: NetworkSummary) -> dict[str, list[dict]]:
+    """
+    The nodes and links of network.json (`methods.network.network_as_dict`), organisation
+    nodes with their `betweenness` as the page publishes it (a string of digits, like every
+    decimal in the twins), so that the figure can be recomputed from the links.
+    """
+    document = network_as_dict(summary.network)
+    published = summary.betweenness
+    for node in document["nodes"]:
+        if node["id"] in published:
+            node["betweenness"] = format(published[node["id"]], "f")
+    return document
