@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -104,6 +105,21 @@ class GapRule:
 
 RULE = GapRule()
 
+#: Why a sub-domain has, or has no, fitness figure (`GapRow.fitness_status`), in the order
+#: they are decided: the first that applies.
+FITNESS_PUBLISHED = "published"
+FITNESS_WITHHELD = "withheld"
+FITNESS_PENDING = "pending"
+FITNESS_NOT_IN_LATEST = "not_in_latest"
+FITNESS_NO_ROUND = "no_round"
+
+FITNESS_LABELS = {
+    FITNESS_WITHHELD: _("Not published: too few ratings"),
+    FITNESS_PENDING: _("Not published yet"),
+    FITNESS_NOT_IN_LATEST: _("Not in the latest round"),
+    FITNESS_NO_ROUND: _("No round yet"),
+}
+
 FLAG_LABELS = {
     LOW_FITNESS: _("Low fitness"),
     LITTLE_ACTIVITY: _("Little activity"),
@@ -124,6 +140,7 @@ class GapRow:
     evidence: int = 0
     fitness: int | None = None
     fitness_name: str = ""
+    fitness_status: str = FITNESS_NO_ROUND
     questions: int = 0
     unanswered: int = 0
     flags: list[str] = field(default_factory=list)
@@ -131,6 +148,11 @@ class GapRow:
     @property
     def sectors(self) -> int:
         return sum(1 for n in self.by_sector.values() if n)
+
+    @property
+    def fitness_label(self) -> str:
+        """Why there is no fitness figure, in words ("" when there is one)."""
+        return str(FITNESS_LABELS.get(self.fitness_status, ""))
 
     @property
     def key(self) -> str:
@@ -143,6 +165,7 @@ class GapRow:
             "active_initiatives": self.active, "organisations": self.organisations,
             "sectors": self.sectors, "evidence_recorded": self.evidence,
             "fitness_median": self.fitness, "fitness_name": self.fitness_name or None,
+            "fitness_status": self.fitness_status,
             "smart_questions": self.questions, "unanswered_questions": self.unanswered,
             "flags": list(self.flags), "flag_count": len(self.flags),
         }
@@ -155,7 +178,7 @@ class GapRow:
 GAP_COLUMNS = [
     "domain_slug", "domain_name", "subdomain_slug", "subdomain_name", "active_initiatives",
     *[f"active_{sector}" for sector in Sector.values], "organisations", "sectors",
-    "evidence_recorded", "fitness_median", "fitness_name", "smart_questions",
+    "evidence_recorded", "fitness_median", "fitness_name", "fitness_status", "smart_questions",
     "unanswered_questions", "flags", "flag_count",
 ]
 
@@ -195,24 +218,65 @@ class GapsReport:
         return [row for row in self.rows if flag in row.flags]
 
 
-def _latest_fitness(coalition: Coalition) -> tuple[Any, dict[str, tuple[int, str]]]:
-    """The latest closed round of the coalition and its published medians per item key."""
+@dataclass
+class _Fitness:
+    """The latest closed round, its published medians and withheld items by item key, and
+    the domains (ids) rated in any round and in rounds not closed yet."""
+
+    round: Any = None
+    medians: dict[str, tuple[int, str]] = field(default_factory=dict)
+    withheld: set[str] = field(default_factory=set)
+    rated_domains: set[int] = field(default_factory=set)
+    pending_domains: set[int] = field(default_factory=set)
+
+    def status(self, row: GapRow) -> str:
+        """
+        Why `row` has (or has not) a fitness figure. Rounds are public (the rounds page lists
+        every round, scheduled and open ones included, and the API gives their domains), so
+        naming a round in progress leaks nothing: the labels are the same for everyone.
+        """
+        if row.key in self.medians:
+            return FITNESS_PUBLISHED
+        if row.key in self.withheld:
+            return FITNESS_WITHHELD
+        if row.domain.pk in self.pending_domains:
+            return FITNESS_PENDING
+        if row.domain.pk in self.rated_domains:
+            return FITNESS_NOT_IN_LATEST
+        return FITNESS_NO_ROUND
+
+
+def _latest_fitness(coalition: Coalition) -> _Fitness:
+    """The coalition's fitness figures (see `_Fitness`): two queries, and the latest closed
+    round's result (stored when it is first read)."""
     from smartplace.rounds.models import Round
     from smartplace.rounds.selectors import round_published_result
 
-    latest = (Round.objects.closed().filter(coalition=coalition)
+    fitness = _Fitness()
+    now = timezone.now()
+    for closed_at, closes_at, domain_id in (Round.domains.through.objects
+                                            .filter(round__coalition=coalition)
+                                            .values_list("round__closed_at",
+                                                         "round__closes_at", "domain_id")):
+        fitness.rated_domains.add(domain_id)
+        if closed_at is None and closes_at > now:
+            fitness.pending_domains.add(domain_id)
+    latest = (Round.objects.closed(now=now).filter(coalition=coalition)
               .order_by("-closes_at", "-pk").first())
     if latest is None:
-        return None, {}
+        return fitness
+    fitness.round = latest
     result = round_published_result(round_=latest) or {}
     document = result.get("document") or {}
     names = (document.get("method") or {}).get("level_names") or []
-    medians = {}
     for item in document.get("items", []):
         median = (item.get("statistics") or {}).get("median")
         if item.get("published") and median:
-            medians[item["item"]] = (median, names[median - 1] if median <= len(names) else "")
-    return latest, medians
+            fitness.medians[item["item"]] = (
+                median, names[median - 1] if median <= len(names) else "")
+        else:
+            fitness.withheld.add(item["item"])
+    return fitness
 
 
 def gaps_for_coalition(*, coalition: Coalition, user, rule: GapRule = RULE) -> GapsReport:
@@ -248,7 +312,7 @@ def gaps_for_coalition(*, coalition: Coalition, user, rule: GapRule = RULE) -> G
     for domain_id, answered in questions:
         per_domain[domain_id][0] += 1
         per_domain[domain_id][1] += 0 if answered else 1
-    round_, medians = _latest_fitness(coalition)
+    fitness_of = _latest_fitness(coalition)
     levels = list(FitnessLevel.objects.filter(framework_id=coalition.framework_id)
                   .order_by("position"))
 
@@ -275,9 +339,10 @@ def gaps_for_coalition(*, coalition: Coalition, user, rule: GapRule = RULE) -> G
         row.by_sector = {sector: len(sector_sets[pk].get(sector, ())) for sector in Sector.values}
         max_cell = max([max_cell, *row.by_sector.values()])
         row.questions, row.unanswered = per_domain.get(row.domain.pk, [0, 0])
-        fitness = medians.get(row.key)
+        fitness = fitness_of.medians.get(row.key)
         if fitness:
             row.fitness, row.fitness_name = fitness
+        row.fitness_status = fitness_of.status(row)
         if row.fitness is not None and row.fitness <= rule.low_fitness_up_to:
             row.flags.append(LOW_FITNESS)
         if row.active < rule.active_below:
@@ -286,7 +351,8 @@ def gaps_for_coalition(*, coalition: Coalition, user, rule: GapRule = RULE) -> G
             row.flags.append(FEW_SECTORS)
         if row.unanswered:
             row.flags.append(UNANSWERED_QUESTIONS)
-    return GapsReport(coalition=coalition, rows=list(rows.values()), rule=rule, round=round_,
+    return GapsReport(coalition=coalition, rows=list(rows.values()), rule=rule,
+                      round=fitness_of.round,
                       max_cell=max_cell, levels=levels)
 
 
