@@ -407,6 +407,17 @@ def _smart_questions(path: Path, coalition: Coalition) -> None:
                 question=question, person=supporter_person, defaults={"created_at": at})
 
 
+def demo_near_duplicates(*, data_dir: Path | None = None) -> list[tuple[str, str]]:
+    """
+    The demo's deliberate near-duplicates (`near_duplicates.json`): pairs of initiatives'
+    external ids that the overlap report should find. Raises DemoDataError for a bad file.
+    """
+    path = (data_dir or DATA_DIR) / "near_duplicates.json"
+    data = _read_json(path, "smartplace-demo-near-duplicates/1")
+    return [(_required(pair, "a", str(path)), _required(pair, "b", str(path)))
+            for pair in data.get("pairs", [])]
+
+
 def demo_load(*, data_dir: Path | None = None,
               coordinator_password: str | None = None) -> DemoSummary:
     """

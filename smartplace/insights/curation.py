@@ -183,8 +183,10 @@ def _digest_text(digest: Digest, *, base_url: str, now: datetime) -> tuple[str, 
         lines += ["", coalition.name, "-" * min(len(coalition.name), 70)]
         for initiative in initiatives:
             fresh = initiative.fresh_at
-            lines.append(_("- %(title)s (last changed or confirmed %(days)s days ago)")
-                         % {"title": initiative.title, "days": (now - fresh).days})
+            days = (now - fresh).days
+            lines.append(ngettext("- %(title)s (last changed or confirmed %(days)s day ago)",
+                                  "- %(title)s (last changed or confirmed %(days)s days ago)",
+                                  days) % {"title": initiative.title, "days": days})
             lines.append(f"  {base_url}{initiative.get_absolute_url()}")
         lines.append(_("All of %(coalition)s’s initiatives to check: %(url)s") % {
             "coalition": coalition.name,

@@ -16,13 +16,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from smartplace.initiatives.models import Evidence, Initiative
 from smartplace.insights.curation import Freshness, initiative_freshness
+from smartplace.insights.evidence_rule import initiative_has_evidence
 from smartplace.insights.models_evidence import (
     ChannelShift,
     Lesson,
@@ -30,7 +33,12 @@ from smartplace.insights.models_evidence import (
     ReusableAsset,
     Reuse,
 )
-from smartplace.methods.channel_shift import ChannelShiftEstimate, channel_shift_estimate
+from smartplace.methods.channel_shift import (
+    ADDED_COST,
+    ChannelShiftEstimate,
+    channel_shift_estimate,
+    saving_outcome,
+)
 
 
 def channel_names() -> dict[str, str]:
@@ -51,6 +59,60 @@ def lifetime_net_benefit(evidence: Evidence | None) -> Decimal | None:
         Decimal("0.01"))
 
 
+def saving_text(amount: Decimal) -> str:
+    """
+    A channel-shift amount in words: "£8,470" for a saving (or none), "Added cost £5.36" for a
+    negative saving (contacts moved to a dearer channel), never "-£5.36".
+    """
+    from smartplace.core.jinja2 import money
+
+    if saving_outcome(amount) == ADDED_COST:
+        return _("Added cost %(money)s") % {"money": money(-amount)}
+    return money(amount)
+
+
+def channel_shift_text(*, contacts: int, amount: Decimal, initiatives: int | None = None) -> str:
+    """
+    "1,000 contacts a year moved between channels, saving an estimated £8,470 a year", or
+    "…, adding an estimated £5.36 a year to costs" when the moves cost more than they save;
+    with "(from 2 initiatives)" when `initiatives` is given. Counts take their plural form.
+    """
+    from smartplace.core.jinja2 import money
+
+    moved = ngettext("%(num)s contact a year moved between channels",
+                     "%(num)s contacts a year moved between channels", contacts) % {
+        "num": intcomma(contacts)}
+    if saving_outcome(amount) == ADDED_COST:
+        effect = _("adding an estimated %(money)s a year to costs") % {"money": money(-amount)}
+    else:
+        effect = _("saving an estimated %(money)s a year") % {"money": money(amount)}
+    text = _("%(moved)s, %(effect)s") % {"moved": moved, "effect": effect}
+    if initiatives is not None:
+        text += " " + ngettext("(%(num)s initiative)", "(%(num)s initiatives)",
+                               initiatives) % {"num": initiatives}
+    return text
+
+
+def years_text(value: Decimal) -> str:
+    """
+    "1 year", "15 years", "2.5 years": a whole number takes its plural form (ngettext); a
+    fraction, which gettext's plural rules do not cover, the general "years" form.
+    """
+    shown = OutcomeMeasure.display(value)
+    if value == value.to_integral_value():
+        return ngettext("%(years)s year", "%(years)s years", int(value)) % {"years": shown}
+    return _("%(years)s years") % {"years": shown}
+
+
+def tonnes_text(value: Decimal) -> str:
+    """"1 tonne CO2e a year", "120.5 tonnes CO2e a year" (as `years_text`)."""
+    shown = OutcomeMeasure.display(value)
+    if value == value.to_integral_value():
+        return ngettext("%(tonnes)s tonne CO2e a year", "%(tonnes)s tonnes CO2e a year",
+                        int(value)) % {"tonnes": shown}
+    return _("%(tonnes)s tonnes CO2e a year") % {"tonnes": shown}
+
+
 @dataclass
 class EvidenceCard:
     """Everything the evidence card shows about one initiative."""
@@ -67,6 +129,17 @@ class EvidenceCard:
     net_benefit: Decimal | None = None
 
     number = staticmethod(OutcomeMeasure.display)
+    years = staticmethod(years_text)
+    saving = staticmethod(saving_text)
+    tonnes = staticmethod(tonnes_text)
+
+    @property
+    def channel_shift_text(self) -> str:
+        """The channel shift in words: contacts moved and the saving or the added cost."""
+        if self.estimate is None:
+            return ""
+        return channel_shift_text(contacts=self.estimate.contacts_moved,
+                                  amount=self.estimate.annual_saving)
 
     @property
     def is_empty(self) -> bool:
@@ -216,10 +289,22 @@ class WhatWorked:
     reuses: int
     examples: list[EvidenceCard]
 
+    @property
+    def channel_shift_outcome(self) -> str:
+        """`saving`, `added_cost` or `no_change` (`methods.channel_shift.saving_outcome`)."""
+        return saving_outcome(self.channel_shift_saving)
+
+    @property
+    def channel_shift_text(self) -> str:
+        """The channel shift of the coalition's public initiatives in words."""
+        return channel_shift_text(contacts=self.contacts_moved, amount=self.channel_shift_saving,
+                                  initiatives=self.channel_shift_count)
+
 
 def coalition_what_worked(*, coalition, examples: int = 5) -> WhatWorked:
     """
-    Evidence of what worked, from public initiatives only: recorded annual savings, capital
+    Evidence of what worked, from public initiatives only: how many have evidence
+    (`evidence_rule.initiative_has_evidence`), recorded annual savings, capital
     and annual costs, channel-shift savings (estimated at each initiative's own costs per
     contact), and counts of outcomes, lessons, reusable assets and reuses by public initiatives
     (`reuse_visible` for someone not signed in).
@@ -236,8 +321,7 @@ def coalition_what_worked(*, coalition, examples: int = 5) -> WhatWorked:
                     key=lambda e: (-e.annual_savings, e.initiative.title))[:examples]
     anonymous = AnonymousUser()
     return WhatWorked(
-        initiatives_with_evidence=len({e.initiative_id for e in evidence}
-                                      | {s.initiative_id for s in shifts}),
+        initiatives_with_evidence=public.filter(initiative_has_evidence()).count(),
         annual_savings=sum(savings, Decimal("0.00")),
         annual_savings_count=len(savings),
         capital_cost=sum((e.capital_cost for e in evidence if e.capital_cost is not None),

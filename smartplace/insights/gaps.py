@@ -3,11 +3,12 @@ Gaps: where a coalition's activity is thin (docs/insights-gaps.md).
 
 For each sub-domain of the coalition's framework, `gaps_for_coalition` counts the active
 initiatives, the active initiatives involving each sector (as lead or partner), the
-organisations involved, the initiatives with evidence recorded, the consolidated fitness of the
-latest closed round, and the smart questions of its domain that no initiative answers. The
-**opportunities** are the sub-domains flagged by at least one part of `GapRule`, most flags
-first. Counts follow the privacy rule: a user counts only the initiatives they may see
-(`Initiative.objects.visible_to`), so the public counts public initiatives only.
+organisations involved, the initiatives with evidence (`evidence_rule`), the consolidated
+fitness of the latest closed round, and the smart questions of its domain that no initiative
+answers. The **opportunities** are the sub-domains flagged by at least one part of
+`GapRule`, most flags first. Counts follow the privacy rule: a user counts only the
+initiatives they may see (`Initiative.objects.visible_to`), so the public counts public
+initiatives only.
 
 `insights_load_demo` links a few demo initiatives to the demo's smart questions.
 """
@@ -21,11 +22,14 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from smartplace.coalitions.models import Coalition
 from smartplace.frameworks.models import Domain, FitnessLevel, SmartQuestion, SubDomain
 from smartplace.initiatives.models import Initiative
+from smartplace.insights.evidence_rule import initiative_has_evidence
 from smartplace.insights.models_gaps import QuestionAnswer
 from smartplace.organisations.models import Sector
 
@@ -85,17 +89,36 @@ class GapRule:
         """
         return [
             (LOW_FITNESS, self.low_fitness_text(level_names)),
-            (LITTLE_ACTIVITY, str(_("Little activity: fewer than %(n)s active initiatives.")
-                                  % {"n": self.active_below})),
-            (FEW_SECTORS, str(_("Few sectors involved: the active initiatives involve "
-                                "organisations of fewer than %(n)s sectors, as lead or "
-                                "partner.") % {"n": self.sectors_below})),
+            (LITTLE_ACTIVITY, ngettext("Little activity: fewer than %(n)s active initiative.",
+                                       "Little activity: fewer than %(n)s active initiatives.",
+                                       self.active_below) % {"n": self.active_below}),
+            (FEW_SECTORS, ngettext("Few sectors involved: the active initiatives involve "
+                                   "organisations of fewer than %(n)s sector, as lead or "
+                                   "partner.",
+                                   "Few sectors involved: the active initiatives involve "
+                                   "organisations of fewer than %(n)s sectors, as lead or "
+                                   "partner.", self.sectors_below) % {"n": self.sectors_below}),
             (UNANSWERED_QUESTIONS, str(_("Unanswered smart questions: its domain has a smart "
                                          "question that no initiative answers."))),
         ]
 
 
 RULE = GapRule()
+
+#: Why a sub-domain has, or has no, fitness figure (`GapRow.fitness_status`), in the order
+#: they are decided: the first that applies.
+FITNESS_PUBLISHED = "published"
+FITNESS_WITHHELD = "withheld"
+FITNESS_PENDING = "pending"
+FITNESS_NOT_IN_LATEST = "not_in_latest"
+FITNESS_NO_ROUND = "no_round"
+
+FITNESS_LABELS = {
+    FITNESS_WITHHELD: _("Not published: too few ratings"),
+    FITNESS_PENDING: _("Not published yet"),
+    FITNESS_NOT_IN_LATEST: _("Not in the latest round"),
+    FITNESS_NO_ROUND: _("No round yet"),
+}
 
 FLAG_LABELS = {
     LOW_FITNESS: _("Low fitness"),
@@ -117,6 +140,7 @@ class GapRow:
     evidence: int = 0
     fitness: int | None = None
     fitness_name: str = ""
+    fitness_status: str = FITNESS_NO_ROUND
     questions: int = 0
     unanswered: int = 0
     flags: list[str] = field(default_factory=list)
@@ -124,6 +148,11 @@ class GapRow:
     @property
     def sectors(self) -> int:
         return sum(1 for n in self.by_sector.values() if n)
+
+    @property
+    def fitness_label(self) -> str:
+        """Why there is no fitness figure, in words ("" when there is one)."""
+        return str(FITNESS_LABELS.get(self.fitness_status, ""))
 
     @property
     def key(self) -> str:
@@ -136,6 +165,7 @@ class GapRow:
             "active_initiatives": self.active, "organisations": self.organisations,
             "sectors": self.sectors, "evidence_recorded": self.evidence,
             "fitness_median": self.fitness, "fitness_name": self.fitness_name or None,
+            "fitness_status": self.fitness_status,
             "smart_questions": self.questions, "unanswered_questions": self.unanswered,
             "flags": list(self.flags), "flag_count": len(self.flags),
         }
@@ -148,7 +178,7 @@ class GapRow:
 GAP_COLUMNS = [
     "domain_slug", "domain_name", "subdomain_slug", "subdomain_name", "active_initiatives",
     *[f"active_{sector}" for sector in Sector.values], "organisations", "sectors",
-    "evidence_recorded", "fitness_median", "fitness_name", "smart_questions",
+    "evidence_recorded", "fitness_median", "fitness_name", "fitness_status", "smart_questions",
     "unanswered_questions", "flags", "flag_count",
 ]
 
@@ -188,24 +218,65 @@ class GapsReport:
         return [row for row in self.rows if flag in row.flags]
 
 
-def _latest_fitness(coalition: Coalition) -> tuple[Any, dict[str, tuple[int, str]]]:
-    """The latest closed round of the coalition and its published medians per item key."""
+@dataclass
+class _Fitness:
+    """The latest closed round, its published medians and withheld items by item key, and
+    the domains (ids) rated in any round and in rounds not closed yet."""
+
+    round: Any = None
+    medians: dict[str, tuple[int, str]] = field(default_factory=dict)
+    withheld: set[str] = field(default_factory=set)
+    rated_domains: set[int] = field(default_factory=set)
+    pending_domains: set[int] = field(default_factory=set)
+
+    def status(self, row: GapRow) -> str:
+        """
+        Why `row` has (or has not) a fitness figure. Rounds are public (the rounds page lists
+        every round, scheduled and open ones included, and the API gives their domains), so
+        naming a round in progress leaks nothing: the labels are the same for everyone.
+        """
+        if row.key in self.medians:
+            return FITNESS_PUBLISHED
+        if row.key in self.withheld:
+            return FITNESS_WITHHELD
+        if row.domain.pk in self.pending_domains:
+            return FITNESS_PENDING
+        if row.domain.pk in self.rated_domains:
+            return FITNESS_NOT_IN_LATEST
+        return FITNESS_NO_ROUND
+
+
+def _latest_fitness(coalition: Coalition) -> _Fitness:
+    """The coalition's fitness figures (see `_Fitness`): two queries, and the latest closed
+    round's result (stored when it is first read)."""
     from smartplace.rounds.models import Round
     from smartplace.rounds.selectors import round_published_result
 
-    latest = (Round.objects.closed().filter(coalition=coalition)
+    fitness = _Fitness()
+    now = timezone.now()
+    for closed_at, closes_at, domain_id in (Round.domains.through.objects
+                                            .filter(round__coalition=coalition)
+                                            .values_list("round__closed_at",
+                                                         "round__closes_at", "domain_id")):
+        fitness.rated_domains.add(domain_id)
+        if closed_at is None and closes_at > now:
+            fitness.pending_domains.add(domain_id)
+    latest = (Round.objects.closed(now=now).filter(coalition=coalition)
               .order_by("-closes_at", "-pk").first())
     if latest is None:
-        return None, {}
+        return fitness
+    fitness.round = latest
     result = round_published_result(round_=latest) or {}
     document = result.get("document") or {}
     names = (document.get("method") or {}).get("level_names") or []
-    medians = {}
     for item in document.get("items", []):
         median = (item.get("statistics") or {}).get("median")
         if item.get("published") and median:
-            medians[item["item"]] = (median, names[median - 1] if median <= len(names) else "")
-    return latest, medians
+            fitness.medians[item["item"]] = (
+                median, names[median - 1] if median <= len(names) else "")
+        else:
+            fitness.withheld.add(item["item"])
+    return fitness
 
 
 def gaps_for_coalition(*, coalition: Coalition, user, rule: GapRule = RULE) -> GapsReport:
@@ -222,8 +293,9 @@ def gaps_for_coalition(*, coalition: Coalition, user, rule: GapRule = RULE) -> G
     links = list(SubDomainLink.objects.filter(
         initiative__in=visible, subdomain__domain__framework_id=coalition.framework_id,
     ).values_list("subdomain_id", "initiative_id", "initiative__status",
-                  "initiative__lead_organisation_id", "initiative__lead_organisation__sector",
-                  "initiative__evidence__id"))
+                  "initiative__lead_organisation_id", "initiative__lead_organisation__sector"))
+    with_evidence = set(Initiative.objects.filter(initiative_has_evidence(), pk__in=visible)
+                        .values_list("pk", flat=True))
     active_ids = {initiative for _s, initiative, status, *_rest in links if status == ACTIVE}
     partners: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for initiative, organisation, sector in PartnerLink.objects.filter(
@@ -240,7 +312,7 @@ def gaps_for_coalition(*, coalition: Coalition, user, rule: GapRule = RULE) -> G
     for domain_id, answered in questions:
         per_domain[domain_id][0] += 1
         per_domain[domain_id][1] += 0 if answered else 1
-    round_, medians = _latest_fitness(coalition)
+    fitness_of = _latest_fitness(coalition)
     levels = list(FitnessLevel.objects.filter(framework_id=coalition.framework_id)
                   .order_by("position"))
 
@@ -249,8 +321,8 @@ def gaps_for_coalition(*, coalition: Coalition, user, rule: GapRule = RULE) -> G
     sector_sets: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     evidence: dict[int, set[int]] = defaultdict(set)
     active: dict[int, set[int]] = defaultdict(set)
-    for sub, initiative, status, lead, lead_sector, evidence_id in links:
-        if evidence_id is not None:
+    for sub, initiative, status, lead, lead_sector in links:
+        if initiative in with_evidence:
             evidence[sub].add(initiative)
         if status != ACTIVE:
             continue
@@ -267,9 +339,10 @@ def gaps_for_coalition(*, coalition: Coalition, user, rule: GapRule = RULE) -> G
         row.by_sector = {sector: len(sector_sets[pk].get(sector, ())) for sector in Sector.values}
         max_cell = max([max_cell, *row.by_sector.values()])
         row.questions, row.unanswered = per_domain.get(row.domain.pk, [0, 0])
-        fitness = medians.get(row.key)
+        fitness = fitness_of.medians.get(row.key)
         if fitness:
             row.fitness, row.fitness_name = fitness
+        row.fitness_status = fitness_of.status(row)
         if row.fitness is not None and row.fitness <= rule.low_fitness_up_to:
             row.flags.append(LOW_FITNESS)
         if row.active < rule.active_below:
@@ -278,7 +351,8 @@ def gaps_for_coalition(*, coalition: Coalition, user, rule: GapRule = RULE) -> G
             row.flags.append(FEW_SECTORS)
         if row.unanswered:
             row.flags.append(UNANSWERED_QUESTIONS)
-    return GapsReport(coalition=coalition, rows=list(rows.values()), rule=rule, round=round_,
+    return GapsReport(coalition=coalition, rows=list(rows.values()), rule=rule,
+                      round=fitness_of.round,
                       max_cell=max_cell, levels=levels)
 
 

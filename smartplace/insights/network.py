@@ -12,20 +12,30 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.db.models import Max, Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from smartplace.coalitions.models import Coalition
 from smartplace.frameworks.models import Domain, SubDomain
 from smartplace.initiatives.models import Initiative
 from smartplace.methods import network as method
-from smartplace.methods.network import Connector, Link, Network, Node, Snapshot
+from smartplace.methods.network import Connector, Link, Network, Node, Snapshot, network_as_dict
+from smartplace.methods.rounding import half_up
 from smartplace.organisations.models import Sector
 from smartplace.people.models import Person
 
 #: Above this many nodes the picture is not drawn (the tables still list everything).
 PICTURE_MAX_NODES = 600
+#: Decimal places of published betweenness (page, .json and .csv; docs/methods/network.md).
+BETWEENNESS_PLACES = 3
+
+
+def betweenness_published(value: float) -> Decimal:
+    """Betweenness as published: rounded half up to `BETWEENNESS_PLACES` decimal places."""
+    return half_up(value, BETWEENNESS_PLACES)
 
 
 def sector_names() -> dict[str, str]:
@@ -48,6 +58,11 @@ class NetworkSummary:
     @property
     def is_empty(self) -> bool:
         return not self.initiatives
+
+    @property
+    def betweenness(self) -> dict[str, Decimal]:
+        """Each organisation's betweenness as published (`betweenness_published`), by node id."""
+        return {c.node.id: betweenness_published(c.betweenness) for c in self.connectors}
 
     @property
     def domain_connectors(self) -> list[Connector]:
@@ -165,6 +180,53 @@ def network_summary(*, coalition: Coalition, absolute=lambda path: path,
     )
 
 
+def network_sentences(*, summary: NetworkSummary, coalition: Coalition,
+                      picture: bool = False) -> list[str]:
+    """
+    The network in a few sentences, each count with its noun in the right plural form
+    (ngettext): for the picture's description (`picture`: where each column is) and the
+    story's "Who works with whom".
+    """
+    network = summary.network
+    organisations = len(network.of_type(method.ORGANISATION))
+    people = len(network.of_type(method.PERSON))
+    initiatives = len(summary.initiatives)
+    orgs_text = ngettext("%(num)s organisation", "%(num)s organisations",
+                         organisations) % {"num": organisations}
+    if picture:
+        sentences = [
+            ngettext("%(num)s public initiative of %(coalition)s.",
+                     "%(num)s public initiatives of %(coalition)s.", initiatives)
+            % {"num": initiatives, "coalition": coalition.name},
+            _("On the left, the %(organisations)s and %(people)s who work on them; on the "
+              "right, the sub-domains they serve.") % {
+                "organisations": orgs_text,
+                "people": ngettext("%(num)s person", "%(num)s people", people) % {"num": people},
+            },
+        ]
+    else:
+        sentences = [
+            ngettext("%(num)s organisation works on %(initiatives)s.",
+                     "%(num)s organisations work on %(initiatives)s.", organisations) % {
+                "num": organisations,
+                "initiatives": ngettext("%(num)s public initiative",
+                                        "%(num)s public initiatives",
+                                        initiatives) % {"num": initiatives},
+            },
+        ]
+    connectors = len(summary.domain_connectors)
+    isolated = len(summary.isolated)
+    sentences += [
+        ngettext("%(num)s organisation connects two or more domains.",
+                 "%(num)s organisations connect two or more domains.", connectors)
+        % {"num": connectors},
+        ngettext("%(num)s initiative has no partner and no named person.",
+                 "%(num)s initiatives have no partner and no named person.", isolated)
+        % {"num": isolated},
+    ]
+    return sentences
+
+
 def network_picture(*, summary: NetworkSummary, coalition: Coalition) -> str | None:
     """The SVG of the network, or None when it is empty or too big to draw legibly."""
     network = summary.network
@@ -178,18 +240,10 @@ def network_picture(*, summary: NetworkSummary, coalition: Coalition) -> str | N
         "type_subdomain": _("sub-domain"),
         **{f"sector_{key}": label for key, label in sector_names().items()},
     }
-    description = _(
-        "%(initiatives)s public initiatives of %(coalition)s, joined on the left to the "
-        "%(organisations)s organisations and %(people)s people who work on them and on the "
-        "right to the sub-domains they serve. %(connectors)s organisations connect two or more "
-        "domains; %(isolated)s initiatives have no partner and no named person. The tables on "
-        "this page give the same information."
-    ) % {
-        "initiatives": len(summary.initiatives), "coalition": coalition.name,
-        "organisations": len(network.of_type(method.ORGANISATION)),
-        "people": len(network.of_type(method.PERSON)),
-        "connectors": len(summary.domain_connectors), "isolated": len(summary.isolated),
-    }
+    description = " ".join([
+        *network_sentences(summary=summary, coalition=coalition, picture=True),
+        _("The tables on this page give the same information."),
+    ])
     return method.network_svg(
         network, title=_("Network of %(coalition)s") % {"coalition": coalition.name},
         description=description, connectors=[c.node.id for c in summary.domain_connectors],
@@ -228,8 +282,22 @@ def network_node_rows(summary: NetworkSummary):
             "sector": node.attrs.get("sector"), "domain": node.attrs.get("domain"),
             "status": node.attrs.get("status"), "start": node.attrs.get("start"),
             "end": node.attrs.get("end"),
-            "betweenness": round(connector.betweenness, 4) if connector else None,
+            "betweenness": betweenness_published(connector.betweenness) if connector else None,
             "domains_reached": len(connector.domains) if connector else None,
             "isolated": (node.id in isolated) if node.type == method.INITIATIVE else None,
             "url": node.attrs.get("url"),
         }
+
+
+def network_export(summary: NetworkSummary) -> dict[str, list[dict]]:
+    """
+    The nodes and links of network.json (`methods.network.network_as_dict`), organisation
+    nodes with their `betweenness` as the page publishes it (a string of digits, like every
+    decimal in the twins), so that the figure can be recomputed from the links.
+    """
+    document = network_as_dict(summary.network)
+    published = summary.betweenness
+    for node in document["nodes"]:
+        if node["id"] in published:
+            node["betweenness"] = format(published[node["id"]], "f")
+    return document

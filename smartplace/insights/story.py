@@ -13,19 +13,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Max
 from django.urls import NoReverseMatch, reverse
 
 from smartplace.coalitions.models import Coalition
 from smartplace.coalitions.selectors import coalition_totals, domain_list_with_counts
-from smartplace.initiatives.models import Evidence, Initiative
+from smartplace.initiatives.models import Initiative
 from smartplace.insights.evidence import WhatWorked, coalition_what_worked
+from smartplace.insights.evidence_rule import initiative_has_evidence
 from smartplace.insights.gaps import FLAG_LABELS, GapRow, gaps_for_coalition
-from smartplace.insights.models_evidence import ChannelShift, OutcomeMeasure
-from smartplace.insights.network import NetworkSummary, network_summary
+from smartplace.insights.network import NetworkSummary, network_sentences, network_summary
+from smartplace.methods.rounding import half_up
 from smartplace.rounds.models import Round
 from smartplace.rounds.selectors import (
     ConsensusChange,
@@ -36,6 +38,8 @@ from smartplace.rounds.selectors import (
     round_wheel_panel,
 )
 
+#: Decimal places of published consensus figures (docs/insights-story.md).
+CONSENSUS_PLACES = 2
 HIGHLIGHTS = 6
 OPPORTUNITIES = 8
 
@@ -49,6 +53,16 @@ class RoundChange:
     changes: list[ConsensusChange] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
     new_initiatives: list[Initiative] = field(default_factory=list)
+
+    @property
+    def mean_change(self) -> Decimal | None:
+        """
+        The mean change in consensus as published (page, .json and .csv alike): rounded half
+        up to `CONSENSUS_PLACES` decimal places (`methods.rounding.half_up`); None without
+        sub-domains published in both rounds.
+        """
+        value = (self.summary or {}).get("mean_change")
+        return None if value is None else half_up(value, CONSENSUS_PLACES)
 
     @property
     def moved(self) -> list[ConsensusChange]:
@@ -78,6 +92,11 @@ class Story:
     @property
     def subdomain_count(self) -> int:
         return sum(len(d.subdomain_list) for d in self.domains)
+
+    @property
+    def network_text(self) -> str:
+        """The network in brief, in sentences whose counts take the right plural form."""
+        return " ".join(network_sentences(summary=self.network, coalition=self.coalition))
 
     @staticmethod
     def flag_label(flag: str) -> str:
@@ -122,13 +141,13 @@ def story_gaps(domains) -> list[dict[str, Any]]:
 
 
 def story_highlights(*, coalition: Coalition, limit: int = HIGHLIGHTS) -> list[Initiative]:
-    """Active public initiatives with evidence recorded, most recently updated first."""
-    has_evidence = (Exists(Evidence.objects.filter(initiative=OuterRef("pk")))
-                    | Exists(OutcomeMeasure.objects.filter(initiative=OuterRef("pk")))
-                    | Exists(ChannelShift.objects.filter(initiative=OuterRef("pk"))))
+    """
+    Active public initiatives with evidence (`evidence_rule.initiative_has_evidence`), most
+    recently updated first.
+    """
     return list(
         Initiative.objects.public()
-        .filter(Q(coalition=coalition) & Q(status=Initiative.Status.ACTIVE) & has_evidence)
+        .filter(initiative_has_evidence(), coalition=coalition, status=Initiative.Status.ACTIVE)
         .select_related("coalition", "lead_organisation")
         .order_by("-updated_at", "title")[:limit]
     )
@@ -187,13 +206,14 @@ def story_rows(story: Story) -> list[dict[str, Any]]:
         ("previous_round", story.change.previous.name if story.change and story.change.previous
          else None),
         ("items_median_changed", len(story.change.moved) if story.change else None),
-        ("mean_consensus_change", story.change.summary.get("mean_change")
-         if story.change and story.change.summary else None),
+        ("mean_consensus_change", story.change.mean_change if story.change else None),
         ("initiatives_with_evidence", worked.initiatives_with_evidence),
         ("recorded_annual_savings_gbp", worked.annual_savings),
         ("recorded_capital_cost_gbp", worked.capital_cost),
         ("recorded_annual_cost_gbp", worked.annual_cost),
         ("channel_shift_annual_saving_gbp", worked.channel_shift_saving),
+        ("channel_shift_outcome", worked.channel_shift_outcome if worked.channel_shift_count
+         else None),
         ("contacts_moved_a_year", worked.contacts_moved),
         ("outcome_measures", worked.outcomes),
         ("lessons", worked.lessons),

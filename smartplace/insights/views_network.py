@@ -9,13 +9,13 @@ from smartplace.core.formats import Dataset, plain, respond
 from smartplace.initiatives.views import coalition_context, coalition_or_404
 from smartplace.insights.network import (
     NODE_COLUMNS,
+    network_export,
     network_initiative_rows,
     network_node_rows,
     network_picture,
     network_summary,
     sector_names,
 )
-from smartplace.methods.network import network_as_dict
 
 
 def network(request: HttpRequest, fmt: str = "html", *, slug: str) -> HttpResponse:
@@ -39,7 +39,7 @@ def network(request: HttpRequest, fmt: str = "html", *, slug: str) -> HttpRespon
             "source": request.build_absolute_uri(request.path.rsplit(".", 1)[0] + "/"),
             "licence": coalition.licence,
             "last_updated": plain(summary.last_updated),
-            **network_as_dict(summary.network),
+            **network_export(summary),
         }
         return JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
 

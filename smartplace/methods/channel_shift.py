@@ -11,7 +11,9 @@ digital councils for O2 (seed 003, `shared/seeds/003_b40883210ff7a134.txt`, citi
 the Public What They Want: O2 Digital Communities Report 2013*, p. 6): £8.62 face to face,
 £2.83 by phone and £0.15 on the web. Every figure is a `Decimal`, so the
 result is exact to the penny: a whole number of contacts times a cost in pence has no rounding.
-A move to a dearer channel gives a negative saving (it is reported, not hidden).
+A move to a dearer channel (or costs edited so that the new channel costs more) gives a
+negative saving: it is reported, not hidden, and `outcome` names it an **added cost** so that
+pages say "added cost £X a year" rather than "saving -£X".
 """
 
 from __future__ import annotations
@@ -24,6 +26,19 @@ FACE_TO_FACE = "face_to_face"
 PHONE = "phone"
 WEB = "web"
 CHANNELS = (FACE_TO_FACE, PHONE, WEB)
+
+#: What an amount is, by its sign: a saving (> 0), an added cost (< 0), or no change (0).
+SAVING = "saving"
+ADDED_COST = "added_cost"
+NO_CHANGE = "no_change"
+
+
+def saving_outcome(amount: Decimal) -> str:
+    """`SAVING` for a positive amount, `ADDED_COST` for a negative one, else `NO_CHANGE`."""
+    if amount > 0:
+        return SAVING
+    return ADDED_COST if amount < 0 else NO_CHANGE
+
 
 #: Average cost of one contact (£), SOCITM via seed 003.
 DEFAULT_COSTS: Mapping[str, Decimal] = {
@@ -43,6 +58,11 @@ class MoveSaving:
     unit_saving: Decimal
     saving: Decimal
 
+    @property
+    def outcome(self) -> str:
+        """`SAVING`, `ADDED_COST` (a move to a dearer channel) or `NO_CHANGE`."""
+        return saving_outcome(self.saving)
+
 
 @dataclass(frozen=True, slots=True)
 class ChannelShiftEstimate:
@@ -52,6 +72,12 @@ class ChannelShiftEstimate:
     annual_saving: Decimal
     contacts_moved: int
     costs: Mapping[str, Decimal]
+
+    @property
+    def outcome(self) -> str:
+        """Whether the moves together save money (`SAVING`), cost more (`ADDED_COST`) or
+        neither (`NO_CHANGE`)."""
+        return saving_outcome(self.annual_saving)
 
 
 def channel_shift_estimate(

@@ -52,3 +52,14 @@ def test_bad_input_is_refused_with_a_message(moves, costs, message):
     """Unknown channels, negative or fractional contacts and bad costs are refused."""
     with pytest.raises(ValueError, match=message):
         channel_shift_estimate(moves, costs)
+
+
+def test_the_outcome_names_a_saving_or_an_added_cost():
+    """A move to a cheaper channel is a saving, to a dearer one an added cost."""
+    assert channel_shift_estimate([("phone", "web", 2)]).outcome == "saving"
+    assert channel_shift_estimate([("web", "phone", 2)]).outcome == "added_cost"
+    assert channel_shift_estimate([]).outcome == "no_change"
+    dearer_web = channel_shift_estimate([("phone", "web", 10)],
+                                        {"phone": Decimal("2.00"), "web": Decimal("3.50")})
+    assert dearer_web.annual_saving == Decimal("-15.00")
+    assert dearer_web.outcome == dearer_web.moves[0].outcome == "added_cost"

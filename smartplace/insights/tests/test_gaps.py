@@ -5,6 +5,7 @@ import io
 import json
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import translation
 
@@ -179,3 +180,56 @@ def test_a_coalition_with_one_domain_and_no_initiatives_flags_everything_but_fit
     assert [row.flags for row in report.rows] == [[LITTLE_ACTIVITY, FEW_SECTORS]]
     response = client.get(f"/coalitions/{coalition.slug}/gaps/")
     assert "No fitness round has closed yet" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_fitness_says_why_a_subdomain_has_no_figure(client, world):  # noqa: F811
+    """
+    "No round yet" before any round; "Not published yet" while a round is open; "Not
+    published: too few ratings" for a closed round's withheld item; "Not in the latest round"
+    for a domain the latest closed round left out. The same for everyone (rounds are public).
+    """
+    def statuses():
+        report = gaps_for_coalition(coalition=world.coalition, user=AnonymousUser())
+        return {row.subdomain.slug: (row.fitness_status, row.fitness_label)
+                for row in report.rows}
+
+    assert statuses()["skills"] == ("no_round", "No round yet")
+    html = client.get(reverse("insights:gaps", kwargs={"slug": "ambridge"})).content.decode()
+    assert "No round yet" in html and "Not published yet" not in html
+    open_round = world.round(name="Spring", slug="spring", min_raters=3,
+                             domains=[world.economy])
+    found = statuses()
+    assert found["skills"] == ("pending", "Not published yet")
+    assert found["housing"] == ("no_round", "No round yet")
+    html = client.get(reverse("insights:gaps", kwargs={"slug": "ambridge"})).content.decode()
+    assert "Not published yet" in html and "No round yet" in html
+    for _ in range(3):
+        _rate(world, open_round, {world.skills: 2})
+    _rate(world, open_round, {world.connectivity: 2})
+    round_close(round_=open_round)
+    world.round(name="Summer", slug="summer", domains=[world.living])
+    found = statuses()
+    assert found["skills"] == ("published", "")
+    assert found["connectivity"] == ("withheld", "Not published: too few ratings")
+    assert found["housing"] == ("pending", "Not published yet")
+    data = client.get(reverse("insights:gaps", kwargs={"slug": "ambridge",
+                                                       "fmt": "json"})).json()
+    assert {r["subdomain_slug"]: r["fitness_status"] for r in data["rows"]} == {
+        "skills": "published", "connectivity": "withheld", "housing": "pending",
+        "health": "pending"}
+
+
+@pytest.mark.django_db
+def test_a_domain_left_out_of_the_latest_round_says_so(world):  # noqa: F811
+    """A domain rated before but not in the latest closed round is "Not in the latest round"."""
+    first = world.round(name="Spring", slug="spring", min_raters=1, domains=[world.living])
+    _rate(world, first, {world.housing: 2})
+    round_close(round_=first)
+    second = world.round(name="Summer", slug="summer", min_raters=1, domains=[world.economy])
+    _rate(world, second, {world.skills: 2})
+    round_close(round_=second)
+    report = gaps_for_coalition(coalition=world.coalition, user=AnonymousUser())
+    found = {row.subdomain.slug: row.fitness_label for row in report.rows}
+    assert found["housing"] == "Not in the latest round"
+    assert found["skills"] == ""

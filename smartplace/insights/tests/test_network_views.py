@@ -149,3 +149,34 @@ def test_query_count_does_not_grow_with_initiatives(client, ambridge,
         InitiativeFactory(coalition=ambridge, lead_organisation=OrganisationFactory())
     with django_assert_max_num_queries(12):
         client.get(reverse("insights:network", kwargs={"slug": "ambridge"}))
+
+
+def test_json_export_gives_the_betweenness_the_page_shows(client, ambridge):
+    """Organisation nodes carry the published betweenness, which the export's own links
+    reproduce (people left out, rounded half up to 3 places), as the page and CSV show it."""
+    from smartplace.methods.network import betweenness
+    from smartplace.methods.rounding import half_up
+
+    data = client.get(reverse("insights:network", kwargs={"slug": "ambridge",
+                                                          "fmt": "json"})).json()
+    kinds = {node["id"]: node["type"] for node in data["nodes"]}
+    adjacency = {n: set() for n, kind in kinds.items() if kind != "person"}
+    for link in data["links"]:
+        if link["source"] in adjacency and link["target"] in adjacency:
+            adjacency[link["source"]].add(link["target"])
+            adjacency[link["target"]].add(link["source"])
+    recomputed = betweenness(adjacency)
+    organisations = [n for n in data["nodes"] if n["type"] == "organisation"]
+    assert organisations
+    for node in organisations:
+        assert node["betweenness"] == format(half_up(recomputed[node["id"]], 3), "f")
+    assert all("betweenness" not in n for n in data["nodes"] if n["type"] != "organisation")
+    council = next(n for n in organisations if n["id"] == "organisation:council")
+    assert float(council["betweenness"]) > 0
+    html = client.get(reverse("insights:network", kwargs={"slug": "ambridge"})).content
+    assert f">{council['betweenness']}</td>" in html.decode()
+    rows = list(csv.DictReader(io.StringIO(b"".join(client.get(reverse(
+        "insights:network", kwargs={"slug": "ambridge", "fmt": "csv"})).streaming_content)
+        .decode())))
+    assert next(r for r in rows if r["id"] == "organisation:council")["betweenness"] == \
+        council["betweenness"]

@@ -242,3 +242,41 @@ def test_story_pdf_is_made_once_until_the_story_changes(client, monkeypatch):
     InitiativeFactory(coalition=coalition, title="Penny Hassett wifi")
     assert client.get(address).content != first
     assert len(made) == 2
+
+
+@pytest.mark.parametrize("mean, published", [(1 / 3, "0.33"), (0.125, "0.13"),
+                                             (-0.1 - 0.2, "-0.30")])
+def test_mean_consensus_change_is_rounded_alike_on_the_page_and_in_the_twins(
+        client, ambridge, monkeypatch, mean, published):
+    """The mean change in consensus is rounded half up to 2 places in HTML, JSON and CSV."""
+    from smartplace.insights import story as story_module
+
+    real = story_module.consensus_change_summary
+
+    def summary(changes):
+        return {**real(changes), "items_compared": 2, "mean_change": mean}
+
+    monkeypatch.setattr(story_module, "consensus_change_summary", summary)
+    html = _story(client, ambridge).content.decode()
+    assert f"(mean change {published})" in html
+    figures = {row["figure"]: row["value"] for row in _story(client, ambridge, "json").json()
+               ["rows"]}
+    assert figures["mean_consensus_change"] == published
+    csv_text = b"".join(_story(client, ambridge, "csv").streaming_content).decode()
+    assert f"mean_consensus_change,{published}\r\n" in csv_text
+
+
+def test_story_pdf_is_made_for_chinese_japanese_korean_and_arabic_records(client):
+    """Records in scripts the server may have no font for still give a PDF (docs: fonts)."""
+    coalition = CoalitionFactory(name="谢菲尔德 数字联盟")
+    domain = DomainFactory(framework=coalition.framework, name="الاقتصاد")
+    sub = SubDomainFactory(domain=domain, name="デジタル技能")
+    initiative = InitiativeFactory(coalition=coalition, subdomains=[sub],
+                                   status=Initiative.Status.ACTIVE,
+                                   title="도서관 디지털 교실 مكتبة رقمية",
+                                   description="市民のためのデジタル講座。 دروس رقمية للجميع.")
+    Lesson.objects.create(initiative=initiative, text="先从小处做起。 ابدأ صغيرا.")
+    response = client.get(reverse("insights:story_pdf", kwargs={"slug": coalition.slug}))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    html = _story(client, coalition).content.decode()
+    assert "도서관 디지털 교실 مكتبة رقمية" in html
