@@ -19,6 +19,7 @@ from frictionless import Package as FrictionlessPackage
 
 from smartplace.assessments.models import Answer, AnswerHistory, Cycle, Participant
 from smartplace.assessments.tests.helpers import published_cycle
+from smartplace.core.tests.client import body_bytes
 from smartplace.instruments.definition import definition_write
 from smartplace.opendata.models import DataRelease
 from smartplace.organisations.models import Organisation
@@ -94,7 +95,7 @@ def rows(text: str) -> list[dict[str, str]]:
 def get_json(client, url: str):
     response = client.get(url)
     assert response.status_code == 200, url
-    return json.loads(response.content)
+    return json.loads(body_bytes(response))
 
 
 def page_text(client, url: str) -> str:

@@ -8,6 +8,7 @@ import pytest
 from django.db.models import Max
 
 from smartplace.coalitions.models import Coalition
+from smartplace.core.tests.client import body_bytes
 from smartplace.organisations.tests.factories import OrganisationFactory
 from smartplace.places.importers import places_import
 from smartplace.places.models import Place
@@ -34,7 +35,7 @@ def coalition(place, name: str) -> Coalition:
 def json_body(client, url):
     response = client.get(url)
     assert response.status_code == 200, response.content
-    return json.loads(response.content)
+    return json.loads(body_bytes(response))
 
 
 def csv_rows(client, url) -> list[dict[str, str]]:
