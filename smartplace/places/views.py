@@ -110,7 +110,7 @@ def place_list(request: HttpRequest, fmt: str = "html") -> HttpResponse:
         return _bad_filters(request, fmt, form)
     places = selectors.place_list(**form.filters()) if valid else Place.objects.none()
     page, rows = paginate(request, places, fmt)
-    count = page.paginator.count if page else None
+    count = page.paginator.count if page is not None else None
     last_updated = selectors.place_last_changed(places=places) if valid else None
 
     def dataset() -> Dataset:

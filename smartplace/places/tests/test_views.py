@@ -58,6 +58,15 @@ def borsetshire(db):
     return {place.register_code: place for place in Place.objects.all()}
 
 
+@pytest.mark.django_db
+def test_an_empty_register_lists_no_places(client):
+    """With no places the list says so (an empty page is still a page), and the twins give
+    no rows and a count of 0."""
+    assert "0 places" in client.get("/places/").content.decode()
+    assert json_body(client, "/places.json")["count"] == 0
+    assert csv_rows(client, "/places.csv") == []
+
+
 class TestPlaceList:
     @pytest.mark.parametrize(
         ("query", "expected_count"),
