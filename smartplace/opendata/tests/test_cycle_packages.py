@@ -11,6 +11,7 @@ import io
 import json
 import zipfile
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from csvw import CSVW
@@ -513,15 +514,17 @@ def test_the_site_database_has_named_results_only(client, named, tmp_path):
     db = sqlite3.connect(path)
     try:
         cycles = {row[0] for row in db.execute("SELECT slug FROM assessment_cycles")}
-        results = set(db.execute("SELECT cycle, organisation, weighted_percent FROM "
-                                 "assessment_results"))
+        # weighted_percent is NUMERIC: compared as the decimal the package writes.
+        results = {(cycle, organisation, Decimal(repr(percent)))
+                   for cycle, organisation, percent in db.execute(
+                       "SELECT cycle, organisation, weighted_percent FROM assessment_results")}
         answered = {row[0] for row in db.execute("SELECT DISTINCT organisation FROM "
                                                  "assessment_answers")}
     finally:
         db.close()
     assert cycles == {"borsetshire-2026", "borsetshire-2027", "loxley-2027"}
     package = rows(page_text(client, "/data/cycles/borsetshire-2027/latest/results.csv"))
-    assert {("borsetshire-2027", r["organisation"], r["weighted_percent"])
+    assert {("borsetshire-2027", r["organisation"], Decimal(r["weighted_percent"]))
             for r in package} <= results
     assert "loxley" not in {org for _cycle, org, _p in results} and "lakey" not in answered
     assert b"Lakey 2027" not in path.read_bytes()  # the private cycle (its council is listed)
