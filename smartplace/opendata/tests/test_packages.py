@@ -12,6 +12,8 @@ from datetime import date, datetime, timedelta
 import pytest
 from csvw import CSVW
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from frictionless import Package as FrictionlessPackage
 
@@ -214,6 +216,22 @@ def test_a_release_keeps_its_files_as_they_were(client, world):
     assert meta["version"] == "2026-03-05"
     archive = client.get("/data/coalitions/ambridge/2026-03-05.zip")
     assert zipfile.ZipFile(io.BytesIO(archive.content)).testzip() is None
+
+
+def test_a_release_page_lists_its_files_without_reading_the_zip(client, world):
+    """The page of a dated release lists its files from the stored list: the zip, read
+    whole from the database, is read only to serve the zip or a file from it."""
+    call_command("make_data_release", "--coalition", "ambridge", "--date", "2026-03-05",
+                 stdout=io.StringIO())
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/data/coalitions/ambridge/2026-03-05/")
+    assert page.status_code == 200
+    assert "initiatives.csv" in page.content.decode()
+    release_reads = [q["sql"] for q in queries if "opendata_datarelease" in q["sql"]]
+    assert release_reads and not any('"archive"' in sql for sql in release_reads)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/data/coalitions/ambridge/2026-03-05.zip").status_code == 200
+    assert any('"archive"' in q["sql"] for q in queries)
 
 
 def test_a_release_cannot_be_made_twice_on_one_day(world):
