@@ -10,6 +10,11 @@ port) streaming `initiatives.csv?_stream=on` from a SQLite file holding the rows
 Reported: rows a second for each, their ratio, and the export's peak Python memory
 (tracemalloc, in a second pass over the first 200,000 rows) against the size of the CSV
 streamed in that pass. See docs/open-data.md.
+
+Also the page's `.json` twin without `?page=` (GET /coalitions/bench/initiatives.json, every
+row): its peak Python memory (tracemalloc) over the first N and the first 10N rows streamed,
+N = 20,000 (or a tenth of --rows when fewer). The N run is the baseline: a twin that streams
+has a ratio near 1, one that built the whole document first would grow with the rows.
 """
 
 from __future__ import annotations
@@ -34,6 +39,10 @@ SPEED_TARGET = 0.25
 BATCH = 5000
 #: Rows traced for the peak-memory measurement.
 TRACED_ROWS = 200_000
+#: N for the page twin's memory: traced over the first N and the first 10N rows.
+PAGE_ROWS = 20_000
+#: The page twin's peak for 10N rows should be at most this many times its peak for N.
+PAGE_GROWTH_TARGET = 2.0
 
 
 def _generate(rows: int, progress) -> None:
@@ -91,6 +100,50 @@ def _product(rows: int, *, traced: bool, copy_to: Path | None = None) -> dict:
         tracemalloc.stop()
     assert response.status_code == 200 and lines - 1 >= limit, (response.status_code, lines)
     return {"seconds": seconds, "bytes": size, "rows": lines - 1, "peak_bytes": peak}
+
+
+def _page_twin(limit: int) -> dict:
+    """
+    Stream the initiative list's `.json` twin (every row) under tracemalloc until `limit`
+    rows have been sent, then close it: the peak memory while sending that many rows.
+    """
+    from django.test import Client
+
+    client = Client()
+    tracemalloc.start()
+    started = time.perf_counter()
+    response = client.get("/coalitions/bench/initiatives.json")
+    size = rows = 0
+    try:
+        assert response.streaming, "the .json twin should stream"
+        for chunk in response.streaming_content:
+            size += len(chunk)
+            rows += chunk.count(b'\n    {"id": ')
+            if rows >= limit:
+                break
+    finally:
+        response.close()
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert response.status_code == 200 and rows >= limit, (response.status_code, rows)
+    return {"rows": rows, "bytes": size, "seconds": round(seconds, 3), "peak_bytes": peak}
+
+
+def run_page_twin(*, rows: int, progress) -> dict:
+    """The page twin's peak memory for N and 10N rows, and their ratio."""
+    n = max(1, min(PAGE_ROWS, rows // 10))
+    progress(f"Measuring the page's .json twin over {n:,} and {10 * n:,} rows (traced)…")
+    small, large = _page_twin(n), _page_twin(10 * n)
+    growth = large["peak_bytes"] / small["peak_bytes"]
+    return {
+        "description": "GET /coalitions/bench/initiatives.json (every row, streaming, "
+                       "in-process WSGI), peak Python memory over the first N and 10N rows",
+        "n": small, "ten_n": large,
+        "peak_growth": round(growth, 3),
+        "peak_growth_target": PAGE_GROWTH_TARGET,
+        "peak_growth_target_met": growth <= PAGE_GROWTH_TARGET,
+    }
 
 
 def _sqlite_from_csv(csv_path: Path, database: Path) -> None:
@@ -165,6 +218,7 @@ def run_export(*, rows: int, directory: Path, progress) -> dict:
     baseline = _datasette(database, rows)
     progress("Measuring our export's peak memory (traced, slower)…")
     memory = _product(rows, traced=True)
+    page_twin = run_page_twin(rows=rows, progress=progress)
     product_rate = rows / product["seconds"]
     baseline_rate = rows / baseline["seconds"]
     return {
@@ -186,6 +240,7 @@ def run_export(*, rows: int, directory: Path, progress) -> dict:
         "peak_to_csv_size": round(memory["peak_bytes"] / memory["bytes"], 4),
         "memory_target": MEMORY_TARGET,
         "memory_target_met": memory["peak_bytes"] <= MEMORY_TARGET,
+        "page_json_twin": page_twin,
     }
 
 
@@ -230,8 +285,14 @@ def main(argv: list[str] | None = None) -> int:
           f"size (target ≤ {MEMORY_TARGET / 2**20:.0f} MiB, "
           f"{'met' if result['memory_target_met'] else 'MISSED'}; traced over the first "
           f"{result['traced_rows']:,} rows)")
+    twin = result["page_json_twin"]
+    print(f"  page .json twin peak memory {twin['n']['peak_bytes'] / 2**20:.1f} MiB for "
+          f"{twin['n']['rows']:,} rows, {twin['ten_n']['peak_bytes'] / 2**20:.1f} MiB for "
+          f"{twin['ten_n']['rows']:,}: ×{twin['peak_growth']} (target ≤ ×{PAGE_GROWTH_TARGET}, "
+          f"{'met' if twin['peak_growth_target_met'] else 'MISSED'})")
     print(f"Written to {arguments.output}")
-    missed = not (result["speed_target_met"] and result["memory_target_met"])
+    missed = not (result["speed_target_met"] and result["memory_target_met"]
+                  and twin["peak_growth_target_met"])
     return 1 if arguments.check and missed else 0
 
 

@@ -22,7 +22,7 @@ from smartplace.coalitions.selectors import (
     subdomain_get,
     subdomain_list_with_counts,
 )
-from smartplace.core.formats import Dataset, paginate, respond
+from smartplace.core.formats import Dataset, lazy_rows, paginate, respond
 from smartplace.frameworks.forms import QuestionProposeForm
 from smartplace.frameworks.models import Domain, SmartQuestion, SubDomain
 from smartplace.frameworks.selectors import smart_question_list_for_domain
@@ -335,7 +335,7 @@ def coalition_organisation_list(
         return Dataset(
             title=_("Organisations in %(coalition)s") % {"coalition": coalition.name},
             columns=ORGANISATION_COLUMNS,
-            rows=_organisation_rows(rows, request),
+            rows=_organisation_rows(lazy_rows(rows), request),
             licence=coalition.licence,
             last_updated=initiative_last_updated(user=request.user, coalition=coalition),
             count=page.paginator.count if page else None,

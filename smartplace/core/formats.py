@@ -8,6 +8,7 @@ last changed (CSV in HTTP headers, JSON in the body).
 
 Paging: the HTML shows `SMARTPLACE_PAGE_SIZE` rows a page. A twin with `?page=N` gives the same
 rows as that HTML page; a twin without `?page=` gives every row that matches the filters.
+Both twins stream: rows are read lazily (`lazy_rows()`) and written as they come.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import path, register_converter
@@ -40,6 +42,11 @@ class FormatConverter:
 
 
 register_converter(FormatConverter, "fmt")
+
+#: Rows read a query at a time by `lazy_rows()`.
+ROWS_CHUNK = 2000
+#: Characters of JSON sent a chunk by `json_response()`.
+STREAM_BUFFER = 64 * 1024
 
 
 def twin_paths(route: str, view: Callable, name: str) -> list:
@@ -166,16 +173,42 @@ def _json_chunks(request: HttpRequest, dataset: Dataset) -> Iterator[str]:
     yield ("\n  ]" if count else "]") + f',\n  "count": {total}\n}}\n'
 
 
-def json_response(request: HttpRequest, dataset: Dataset) -> HttpResponse:
+def _buffered(pieces: Iterable[str], *, size: int = STREAM_BUFFER) -> Iterator[str]:
+    """`pieces` joined into chunks of about `size` characters (the last may be shorter)."""
+    buffer: list[str] = []
+    length = 0
+    for piece in pieces:
+        buffer.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(buffer)
+            buffer, length = [], 0
+    if buffer:
+        yield "".join(buffer)
+
+
+def json_response(request: HttpRequest, dataset: Dataset) -> StreamingHttpResponse:
     """
-    The dataset as one JSON document. Rows are serialised one at a time from a lazily read
-    source, so memory holds the output text, not every row's objects. (Bulk downloads that
-    must stream are served by `opendata`.)
+    The dataset as one JSON document, streamed: rows are serialised one at a time as they are
+    read and sent in chunks of about `STREAM_BUFFER` characters, so memory stays flat however
+    many rows there are. Anything that can refuse the request (bad filters, an unknown page)
+    is checked before this is called, so the status is known before the first byte.
     """
-    response = HttpResponse("".join(_json_chunks(request, dataset)),
-                            content_type="application/json")
+    response = StreamingHttpResponse(_buffered(_json_chunks(request, dataset)),
+                                     content_type="application/json")
     _provenance_headers(response, dataset)
     return response
+
+
+def lazy_rows(rows: Iterable[Any], *, chunk_size: int = ROWS_CHUNK) -> Iterable[Any]:
+    """
+    `rows` to read once for a twin: an unevaluated queryset is read in chunks of `chunk_size`
+    (`QuerySet.iterator()`, prefetches made a chunk at a time), so a twin of every row never
+    holds them all; anything else (a page's rows, a list) is returned as it is.
+    """
+    if isinstance(rows, QuerySet) and rows._result_cache is None:
+        return rows.iterator(chunk_size=chunk_size)
+    return rows
 
 
 def respond(

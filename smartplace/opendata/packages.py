@@ -43,6 +43,8 @@ class Column:
     is_list: bool = False
     enum: list[str] | None = None
     unique: bool = False
+    #: A regular expression every value matches whole (strings only), e.g. a GSS code's.
+    pattern: str | None = None
 
 
 @dataclass
@@ -155,7 +157,8 @@ class Package:
                       "| column | type | description |", "| --- | --- | --- |"]
             for column in table.columns:
                 kind = f"list of {column.type}" if column.is_list else column.type
-                lines.append(f"| {column.name} | {kind} | {column.description} |")
+                pattern = f" (matches `{column.pattern}`)" if column.pattern else ""
+                lines.append(f"| {column.name} | {kind} | {column.description}{pattern} |")
             if table.primary_key:
                 lines += ["", f"Primary key: {', '.join(table.primary_key)}."]
             for fk in table.foreign_keys:
@@ -199,6 +202,8 @@ def _frictionless_field(column: Column) -> dict[str, Any]:
         constraints["unique"] = True
     if column.enum and not column.is_list:
         constraints["enum"] = column.enum
+    if column.pattern and not column.is_list:
+        constraints["pattern"] = column.pattern
     if constraints:
         result["constraints"] = constraints
     if column.type == "boolean":
@@ -242,6 +247,8 @@ def _csvw_table(table: Table) -> dict[str, Any]:
             entry["datatype"] = {"base": "boolean", "format": "true|false"}
         if column.type == "datetime":
             entry["datatype"] = {"base": "datetime"}
+        if column.pattern and not column.is_list:
+            entry["datatype"] = {"base": datatype, "format": column.pattern}
         if column.is_list:
             entry["separator"] = LIST_SEPARATOR
         columns.append(entry)

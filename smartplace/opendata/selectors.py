@@ -104,8 +104,14 @@ def dataset_get(*, kind: str, key: str) -> DatasetInfo | None:
     return _info(kind, module, obj, releases)
 
 
-def release_get(*, kind: str, key: str, version: str) -> DataRelease | None:
-    return DataRelease.objects.filter(kind=kind, key=key, version=version).first()
+def release_get(*, kind: str, key: str, version: str,
+                archive: bool = True) -> DataRelease | None:
+    """
+    The dataset's release of `version`, or None. With `archive=False` its zip (the whole
+    package, read whole from the database) is not read: for what needs only its file list.
+    """
+    releases = DataRelease.objects.filter(kind=kind, key=key, version=version)
+    return (releases if archive else releases.defer("archive")).first()
 
 
 def table_files(info: DatasetInfo) -> list[str]:

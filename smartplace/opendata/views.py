@@ -62,12 +62,12 @@ def _dataset_or_404(kind: str, key: str) -> DatasetInfo:
     return info
 
 
-def _release(info: DatasetInfo, version: str):
-    """The dataset's release of `version` (a date) with its archive, if it has one it may
-    still serve (`DatasetInfo.releases`)."""
+def _release(info: DatasetInfo, version: str, *, archive: bool = True):
+    """The dataset's release of `version` (a date), with its archive unless `archive` is
+    False, if it has one it may still serve (`DatasetInfo.releases`)."""
     if not DATE.match(version) or not any(r.version == version for r in info.releases):
         return None
-    return release_get(kind=info.kind, key=info.key, version=version)
+    return release_get(kind=info.kind, key=info.key, version=version, archive=archive)
 
 
 def _crumbs(*extra: dict) -> list[dict]:
@@ -135,7 +135,7 @@ def package_version(request: HttpRequest, kind: str, key: str, version: str) -> 
         names = [name for name, _chunks in _package(request, info).files()]
         sizes = {}
     else:
-        release = _release(info, version)
+        release = _release(info, version, archive=False)
         if release is None:
             raise Http404(_("This dataset has no release with this date."))
         names = [f["name"] for f in release.files]

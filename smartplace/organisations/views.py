@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from smartplace.core.formats import Dataset, paginate, respond
+from smartplace.core.formats import Dataset, lazy_rows, paginate, respond
 from smartplace.initiatives.selectors import (
     INITIATIVE_COLUMNS,
     initiative_list_for_organisation,
@@ -75,7 +75,7 @@ def organisation_list(request: HttpRequest, fmt: str = "html") -> HttpResponse:
                 "charity_number": organisation.charity_number,
                 "initiatives_led": organisation.led_count,
                 "initiatives_partnered": organisation.partner_count,
-            } for organisation in rows),
+            } for organisation in lazy_rows(rows)),
             last_updated=organisation_list_last_updated(),
             count=page.paginator.count if page else None,
             extra={"filters": {k: request.GET.get(k, "") for k in ("q", "sector")}},
@@ -106,7 +106,8 @@ def organisation_detail(request: HttpRequest, fmt: str = "html", *, slug: str) -
         "page": page,
         "initiatives": rows,
         "groups": [(coalition, list(items))
-                   for coalition, items in groupby(rows, key=lambda i: i.coalition)],
+                   for coalition, items in groupby(rows, key=lambda i: i.coalition)]
+        if fmt == "html" else [],
         "breadcrumbs": [
             {"text": _("Home"), "href": reverse("core:home")},
             {"text": _("Organisations"), "href": reverse("organisations:organisation_list")},
@@ -122,7 +123,7 @@ def organisation_detail(request: HttpRequest, fmt: str = "html", *, slug: str) -
                 **initiative_row(initiative, absolute=request.build_absolute_uri),
                 "role": "lead" if initiative.lead_organisation_id == organisation.pk
                 else "partner",
-            } for initiative in rows),
+            } for initiative in lazy_rows(rows)),
             last_updated=max(filter(None, [organisation.updated_at, latest])),
             count=page.paginator.count if page else None,
             extra={"organisation": {

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from smartplace.coalitions.selectors import membership_list_last_updated, membership_list_public
-from smartplace.core.formats import Dataset, paginate, respond
+from smartplace.core.formats import Dataset, lazy_rows, paginate, respond
 from smartplace.initiatives.views import coalition_context, coalition_or_404
 
 PEOPLE_COLUMNS = ["name", "job_title", "role", "organisation", "organisation_slug", "domains"]
@@ -38,7 +38,7 @@ def people_list(request: HttpRequest, fmt: str = "html", *, slug: str) -> HttpRe
                 "organisation_slug": membership.organisation.slug
                 if membership.organisation else None,
                 "domains": [domain.name for domain in membership.person.domain_list],
-            } for membership in rows),
+            } for membership in lazy_rows(rows)),
             licence=coalition.licence,
             last_updated=membership_list_last_updated(coalition=coalition),
             count=page.paginator.count if page else None,

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from smartplace.core.formats import Dataset, paginate, respond
+from smartplace.core.formats import Dataset, lazy_rows, paginate, respond
 from smartplace.places import selectors
 from smartplace.places.forms import PlaceFilterForm
 from smartplace.places.models import Place
@@ -110,15 +110,14 @@ def place_list(request: HttpRequest, fmt: str = "html") -> HttpResponse:
         return _bad_filters(request, fmt, form)
     places = selectors.place_list(**form.filters()) if valid else Place.objects.none()
     page, rows = paginate(request, places, fmt)
-    rows = list(rows)
-    count = page.paginator.count if page else len(rows)
+    count = page.paginator.count if page is not None else None
     last_updated = selectors.place_last_changed(places=places) if valid else None
 
     def dataset() -> Dataset:
         return Dataset(
             title="Places: UK local authorities",
             columns=PLACE_COLUMNS,
-            rows=(_place_row(request, place) for place in rows),
+            rows=(_place_row(request, place) for place in lazy_rows(rows)),
             licence=REGISTER_LICENCE,
             last_updated=last_updated,
             count=count,

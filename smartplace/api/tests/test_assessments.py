@@ -15,6 +15,7 @@ from smartplace.api.tests.world_assessments import ANSWERS_2026, PEERS
 from smartplace.assessments import services
 from smartplace.assessments.models import Answer, AnswerHistory, Cycle, Participant, Stage
 from smartplace.assessments.tests.helpers import published_cycle
+from smartplace.core.tests.client import body_bytes
 from smartplace.people.tests.factories import UserFactory
 
 API = "/api/v1"
@@ -27,7 +28,7 @@ ANSWERS = f"{API}/cycles/borsetshire-digital-2027/participants/ambridge/answers"
 def twin(client, path: str) -> dict:
     response = client.get(path)
     assert response.status_code == 200, path
-    return json.loads(response.content)
+    return json.loads(body_bytes(response))
 
 
 def put(client, answers, auth=None, url=ANSWERS):

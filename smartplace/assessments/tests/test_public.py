@@ -18,6 +18,7 @@ from smartplace.assessments.models import Cycle
 from smartplace.assessments.selectors import cycle_composite_index, cycle_scores
 from smartplace.assessments.tests.factories import WORKED_EXAMPLE, example_instrument
 from smartplace.assessments.tests.helpers import published_cycle, score_command
+from smartplace.core.tests.client import body_bytes
 from smartplace.instruments.files import format_exact
 from smartplace.instruments.services import instrument_load_builtins
 
@@ -49,7 +50,7 @@ def make(policy=Cycle.Policy.NAMED, publish=True, **kwargs) -> Cycle:
 def get_json(client, url):
     response = client.get(url)
     assert response.status_code == 200, url
-    return json.loads(response.content)
+    return json.loads(body_bytes(response))
 
 
 def get_text(client, url) -> str:

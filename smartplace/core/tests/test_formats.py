@@ -3,9 +3,18 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from django.db.models import QuerySet
 from django.test import RequestFactory
 
-from smartplace.core.formats import Dataset, csv_response, json_response
+from smartplace.core.formats import (
+    STREAM_BUFFER,
+    Dataset,
+    csv_response,
+    json_response,
+    lazy_rows,
+)
+from smartplace.places.models import Place
+from smartplace.places.tests.factories import PlaceFactory
 
 
 def _dataset(rows, **kwargs):
@@ -19,7 +28,9 @@ def test_json_twin_is_one_valid_document_with_every_row(count):
     rows = ({"id": i, "name": f"Ambridge {i}", "when": date(2026, 1, i + 1),
              "cost": Decimal("12.50"), "tags": ["a", "b"]} for i in range(count))
     request = RequestFactory().get("/things.json")
-    body = json.loads(json_response(request, _dataset(rows)).content)
+    response = json_response(request, _dataset(rows))
+    assert response.streaming is True
+    body = json.loads(b"".join(response.streaming_content))
     assert body["count"] == count
     assert [row["id"] for row in body["rows"]] == list(range(count))
     if count:
@@ -27,6 +38,42 @@ def test_json_twin_is_one_valid_document_with_every_row(count):
                                    "cost": "12.50", "tags": ["a", "b"]}
     assert body["source"] == "http://testserver/things/"
     assert body["licence"]["name"] == "Open Government Licence v3.0"
+
+
+def test_json_twin_streams_rows_as_read_in_chunks():
+    """The JSON twin is streamed: rows are read only as the body is, and it comes in a few
+    chunks of about STREAM_BUFFER characters rather than one a row."""
+    read = []
+
+    def rows():
+        for i in range(3000):
+            read.append(i)
+            yield {"id": i, "name": f"Ambridge {i}", "when": None, "cost": None, "tags": []}
+
+    request = RequestFactory().get("/things.json")
+    response = json_response(request, _dataset(rows()))
+    assert response.streaming is True
+    assert read == []
+    chunks = list(response.streaming_content)
+    assert len(read) == 3000
+    assert 1 < len(chunks) < 3000 / 100
+    assert all(len(chunk) >= STREAM_BUFFER for chunk in chunks[:-1])
+    assert [row["id"] for row in json.loads(b"".join(chunks))["rows"]] == list(range(3000))
+
+
+def test_lazy_rows_reads_an_unevaluated_queryset_in_chunks(db):
+    """An unevaluated queryset is read with an iterator (nothing cached on it); a list or an
+    evaluated queryset is given back as it is."""
+    PlaceFactory.create_batch(3)
+    places = Place.objects.order_by("pk")
+    rows = lazy_rows(places, chunk_size=2)
+    assert not isinstance(rows, QuerySet)
+    assert [place.pk for place in rows] == list(
+        Place.objects.order_by("pk").values_list("pk", flat=True))
+    assert len(Place.objects.all()) == 3
+    assert places._result_cache is None
+    listed = [1, 2]
+    assert lazy_rows(listed) is listed
 
 
 def test_csv_twin_is_rfc4180_with_provenance_headers():

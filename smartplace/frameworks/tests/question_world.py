@@ -6,9 +6,9 @@ each role of the permission table, and an example, a proposed and a declined que
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.test import Client
 
 from smartplace.coalitions.tests.factories import CoalitionFactory
+from smartplace.core.tests.client import StreamingClient as Client
 from smartplace.frameworks.models import SmartQuestion
 from smartplace.frameworks.questions import smart_question_propose
 from smartplace.frameworks.tests.factories import DomainFactory, SmartQuestionFactory

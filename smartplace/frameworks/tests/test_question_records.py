@@ -12,9 +12,9 @@ import sqlite3
 import tempfile
 
 from django.contrib.auth.models import AnonymousUser
-from django.test import Client
 
 from smartplace.api.services import api_token_create
+from smartplace.core.tests.client import StreamingClient as Client
 from smartplace.frameworks.questions import (
     smart_question_decide,
     smart_question_support,

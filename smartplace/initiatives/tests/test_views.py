@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 
 from smartplace.coalitions.tests.scenes import (
     body,
@@ -15,6 +16,12 @@ from smartplace.coalitions.tests.scenes import (
     member_of,
     more_initiatives,
     twin,
+)
+from smartplace.core.formats import plain
+from smartplace.initiatives.selectors import (
+    INITIATIVE_COLUMNS,
+    initiative_list_filtered,
+    initiative_rows,
 )
 from smartplace.organisations.tests.factories import OrganisationFactory
 from smartplace.people.models import Membership
@@ -115,6 +122,28 @@ def test_page_beyond_the_last_is_not_found(client, scene):
     """A page number past the end, or not a number, is a 404."""
     assert client.get(LIST + "?page=9").status_code == 404
     assert client.get(twin(LIST, ".json") + "?page=x").status_code == 404
+
+
+def test_json_twin_of_every_row_is_streamed(client, scene):
+    """The `.json` twin without `?page=` streams one JSON document whose rows are the
+    selector's rows, in order; a bad filter or an unknown page is refused before streaming
+    starts, as an ordinary response with its status."""
+    more_initiatives(scene.coalition, 5, subdomains=[scene.cycling])
+    response = client.get(twin(LIST, ".json"))
+    assert response.status_code == 200
+    assert response.streaming is True
+    document = json.loads(body(response))
+    expected = [{column: plain(row[column]) for column in INITIATIVE_COLUMNS}
+                for row in initiative_rows(
+                    initiative_list_filtered(coalition=scene.coalition, user=AnonymousUser()),
+                    absolute=lambda path: f"http://testserver{path}")]
+    assert document["rows"] == expected
+    assert document["count"] == len(expected) == 8
+    refused = client.get(twin(LIST, ".json") + "?status=finished")
+    assert (refused.status_code, refused.streaming) == (400, False)
+    assert list(refused.json()["errors"]) == ["status"]
+    missing = client.get(twin(LIST, ".json") + "?page=9")
+    assert (missing.status_code, missing.streaming) == (404, False)
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from smartplace.core.models import Visibility
+from smartplace.core.tests.client import body_bytes
 from smartplace.frameworks.tests.factories import SmartQuestionFactory
 from smartplace.initiatives.models import Evidence
 from smartplace.initiatives.tests.factories import InitiativeFactory
@@ -133,7 +134,7 @@ def test_twins_have_one_row_per_subdomain_with_its_flags(client, ambridge):
     """The CSV and JSON twins carry the same rows, the rule and the opportunities."""
     base = reverse("insights:gaps", kwargs={"slug": ambridge.coalition.slug}).rstrip("/")
     rows = list(csv.DictReader(io.StringIO(b"".join(client.get(f"{base}.csv")).decode())))
-    document = json.loads(client.get(f"{base}.json").content)
+    document = json.loads(body_bytes(client.get(f"{base}.json")))
     assert [r["subdomain_slug"] for r in rows] == [r["subdomain_slug"] for r in document["rows"]]
     assert len(rows) == 4
     skills = next(r for r in rows if r["subdomain_slug"] == "skills")

@@ -64,6 +64,43 @@ INITIATIVE_DESCRIPTIONS = {
 }
 
 
+#: GSS codes (ONS): a letter for the nation, two digits for the entity, six for the area.
+GSS_PATTERN = "[A-Z][0-9]{8}"
+COALITION_COLUMNS = [
+    Column("slug", "string", "Name of the coalition in its address; the key.", required=True,
+           unique=True),
+    Column("name", "string", "Name.", required=True),
+    Column("description", "string", "What it is."),
+    Column("licence", "string", "Licence of its open data.", required=True),
+    Column("licence_url", "uri", "The licence's text.", required=True),
+    Column("url", "uri", "Its page.", required=True),
+    Column("place_name", "string", "Official name of the place it works for, a UK local "
+                                   "authority (empty when it has none)."),
+    Column("place_type", "string", "Kind of authority, as the register names it (e.g. "
+                                   "Metropolitan district)."),
+    Column("place_code", "string", "The place's code: its GSS code, or its register code "
+                                   "where it has no GSS code (as in organisations.csv)."),
+    Column("place_gss_code", "string", "ONS GSS code of the place (empty where it has none).",
+           pattern=GSS_PATTERN),
+    Column("place_register_code", "string", "The place's code in the register of UK local "
+                                            "authorities, which every place has."),
+]
+
+
+def coalition_row(coalition: Coalition, *, absolute: Callable[[str], str]) -> dict:
+    """The row of coalition.csv: the coalition, its licence and its place's official codes."""
+    place = coalition.place
+    return {"slug": coalition.slug, "name": coalition.name,
+            "description": coalition.description or None,
+            "licence": coalition.licence["name"], "licence_url": coalition.licence["url"],
+            "url": absolute(coalition.get_absolute_url()),
+            "place_name": place.name if place else None,
+            "place_type": (place.place_type_name or None) if place else None,
+            "place_code": place.url_code if place else None,
+            "place_gss_code": (place.gss_code or None) if place else None,
+            "place_register_code": place.register_code if place else None}
+
+
 def _initiative_columns() -> list[Column]:
     columns = []
     for name in INITIATIVE_COLUMNS:
@@ -94,12 +131,16 @@ def _subdomain_ids(coalition: Coalition) -> Q:
 def coalition_package(*, coalition: Coalition, absolute: Callable[[str], str], version: str,
                       created: datetime) -> Package:
     """
-    The data package of `coalition` at `version`: initiatives.csv (the same rows and cells as
+    The data package of `coalition` at `version`: coalition.csv (the coalition, its licence and
+    its place with the place's official codes), initiatives.csv (the same rows and cells as
     the coalition's /initiatives.csv for a visitor), organisations.csv,
     initiative_organisations.csv, initiative_subdomains.csv, subdomains.csv, domains.csv,
     smart_questions.csv and initiative_smart_questions.csv.
     """
     initiatives = coalition_initiatives(coalition)
+
+    def coalition_rows() -> Iterator[dict]:
+        yield coalition_row(coalition, absolute=absolute)
 
     def initiative_table_rows() -> Iterator[dict]:
         return initiative_rows(initiatives, absolute=absolute)
@@ -262,6 +303,10 @@ def coalition_package(*, coalition: Coalition, absolute: Callable[[str], str], v
               ], answer_rows, primary_key=["initiative_id", "question_id"],
               foreign_keys=[ForeignKey(["initiative_id"], "initiatives", ["id"]),
                             ForeignKey(["question_id"], "smart_questions", ["id"])]),
+        Table("coalition", "The coalition",
+              "The coalition itself, one row: its name, the licence of its data and the place "
+              "it works for, with the place's official codes.", COALITION_COLUMNS,
+              coalition_rows, primary_key=["slug"]),
     ]
     return Package(
         name=f"{coalition.slug}-open-data",

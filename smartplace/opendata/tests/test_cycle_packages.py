@@ -11,6 +11,7 @@ import io
 import json
 import zipfile
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from csvw import CSVW
@@ -19,6 +20,7 @@ from frictionless import Package as FrictionlessPackage
 
 from smartplace.assessments.models import Answer, AnswerHistory, Cycle, Participant
 from smartplace.assessments.tests.helpers import published_cycle
+from smartplace.core.tests.client import body_bytes
 from smartplace.instruments.definition import definition_write
 from smartplace.opendata.models import DataRelease
 from smartplace.organisations.models import Organisation
@@ -94,7 +96,7 @@ def rows(text: str) -> list[dict[str, str]]:
 def get_json(client, url: str):
     response = client.get(url)
     assert response.status_code == 200, url
-    return json.loads(response.content)
+    return json.loads(body_bytes(response))
 
 
 def page_text(client, url: str) -> str:
@@ -512,15 +514,17 @@ def test_the_site_database_has_named_results_only(client, named, tmp_path):
     db = sqlite3.connect(path)
     try:
         cycles = {row[0] for row in db.execute("SELECT slug FROM assessment_cycles")}
-        results = set(db.execute("SELECT cycle, organisation, weighted_percent FROM "
-                                 "assessment_results"))
+        # weighted_percent is NUMERIC: compared as the decimal the package writes.
+        results = {(cycle, organisation, Decimal(repr(percent)))
+                   for cycle, organisation, percent in db.execute(
+                       "SELECT cycle, organisation, weighted_percent FROM assessment_results")}
         answered = {row[0] for row in db.execute("SELECT DISTINCT organisation FROM "
                                                  "assessment_answers")}
     finally:
         db.close()
     assert cycles == {"borsetshire-2026", "borsetshire-2027", "loxley-2027"}
     package = rows(page_text(client, "/data/cycles/borsetshire-2027/latest/results.csv"))
-    assert {("borsetshire-2027", r["organisation"], r["weighted_percent"])
+    assert {("borsetshire-2027", r["organisation"], Decimal(r["weighted_percent"]))
             for r in package} <= results
     assert "loxley" not in {org for _cycle, org, _p in results} and "lakey" not in answered
     assert b"Lakey 2027" not in path.read_bytes()  # the private cycle (its council is listed)

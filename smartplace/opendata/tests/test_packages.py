@@ -5,18 +5,22 @@ from __future__ import annotations
 import csv
 import io
 import json
+import warnings
 import zipfile
 from datetime import date, datetime, timedelta
 
 import pytest
 from csvw import CSVW
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from frictionless import Package as FrictionlessPackage
 
 from smartplace.frameworks.tests.factories import SmartQuestionFactory
 from smartplace.initiatives.models import Evidence
 from smartplace.insights.models_gaps import QuestionAnswer
+from smartplace.opendata.datasets.coalitions import GSS_PATTERN
 from smartplace.opendata.models import DataRelease
 from smartplace.people.tests.factories import PASSWORD, CoordinatorFactory
 
@@ -102,6 +106,69 @@ def test_a_broken_file_fails_validation(package_dir):
     assert "999999" in " ".join(csvw_problems(package_dir / "csv-metadata.json"))
 
 
+def test_the_coalition_file_names_its_place_by_official_codes(package_dir, world):
+    """coalition.csv is one row: the coalition, its licence, and its place with the GSS and
+    register codes; it is a resource of datapackage.json and a table of csv-metadata.json (so
+    both validators above check it), the GSS code under its pattern."""
+    coalition, place = world["coalition"], world["coalition"].place
+    assert _read(package_dir / "coalition.csv") == [{
+        "slug": "ambridge", "name": "Ambridge Digital Coalition",
+        "description": coalition.description,
+        "licence": "Open Government Licence v3.0",
+        "licence_url": coalition.licence["url"],
+        "url": "http://testserver/coalitions/ambridge/",
+        "place_name": place.name, "place_type": place.place_type_name,
+        "place_code": place.gss_code, "place_gss_code": place.gss_code,
+        "place_register_code": place.register_code}]
+    meta = json.loads((package_dir / "datapackage.json").read_text())
+    resource = next(r for r in meta["resources"] if r["name"] == "coalition")
+    assert resource["path"] == "coalition.csv" and resource["schema"]["primaryKey"] == ["slug"]
+    fields = {f["name"]: f for f in resource["schema"]["fields"]}
+    assert fields["place_gss_code"]["constraints"] == {"pattern": GSS_PATTERN}
+    assert fields["place_register_code"]["type"] == "string"
+    tables = json.loads((package_dir / "csv-metadata.json").read_text())["tables"]
+    table = next(t for t in tables if t["url"] == "coalition.csv")
+    assert [c["name"] for c in table["tableSchema"]["columns"]] == list(fields)
+    assert "## coalition.csv" in (package_dir / "README.md").read_text()
+
+
+def test_a_malformed_gss_code_fails_validation(package_dir):
+    """Both validators check the place's GSS code against its pattern."""
+    path = package_dir / "coalition.csv"
+    rows = _read(path)
+    rows[0]["place_gss_code"] = "E0-BAD"
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]), lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    assert not FrictionlessPackage(str(package_dir / "datapackage.json")).validate().valid
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")  # csvw reports a bad value as a warning it records
+        problems = csvw_problems(package_dir / "csv-metadata.json")
+    assert "E0-BAD" in " ".join(problems)
+
+
+def test_a_place_without_a_gss_code_is_named_by_its_register_code(client, world):
+    """Where the place has no GSS code, that cell is empty and place_code is the register
+    code; a coalition without a place has empty place cells."""
+    place = world["coalition"].place
+    place.gss_code = ""
+    place.save()
+    row = _read_text(client, f"{LATEST}/coalition.csv")[0]
+    assert (row["place_gss_code"], row["place_code"], row["place_register_code"]) == (
+        "", place.register_code, place.register_code)
+    world["coalition"].place = None
+    world["coalition"].save()
+    row = _read_text(client, f"{LATEST}/coalition.csv")[0]
+    assert {row[c] for c in row if c.startswith("place_")} == {""}
+
+
+def _read_text(client, url: str) -> list[dict]:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
 def test_initiatives_csv_equals_the_coalitions_page_twin(client, world):
     """The package's initiatives.csv is byte for byte the coalition's initiatives.csv."""
     Evidence.objects.create(initiative=world["hub"], annual_cost="99.90")
@@ -149,6 +216,22 @@ def test_a_release_keeps_its_files_as_they_were(client, world):
     assert meta["version"] == "2026-03-05"
     archive = client.get("/data/coalitions/ambridge/2026-03-05.zip")
     assert zipfile.ZipFile(io.BytesIO(archive.content)).testzip() is None
+
+
+def test_a_release_page_lists_its_files_without_reading_the_zip(client, world):
+    """The page of a dated release lists its files from the stored list: the zip, read
+    whole from the database, is read only to serve the zip or a file from it."""
+    call_command("make_data_release", "--coalition", "ambridge", "--date", "2026-03-05",
+                 stdout=io.StringIO())
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/data/coalitions/ambridge/2026-03-05/")
+    assert page.status_code == 200
+    assert "initiatives.csv" in page.content.decode()
+    release_reads = [q["sql"] for q in queries if "opendata_datarelease" in q["sql"]]
+    assert release_reads and not any('"archive"' in sql for sql in release_reads)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/data/coalitions/ambridge/2026-03-05.zip").status_code == 200
+    assert any('"archive"' in q["sql"] for q in queries)
 
 
 def test_a_release_cannot_be_made_twice_on_one_day(world):

@@ -8,6 +8,7 @@ import pytest
 from django.db.models import Max
 
 from smartplace.coalitions.models import Coalition
+from smartplace.core.tests.client import body_bytes
 from smartplace.organisations.tests.factories import OrganisationFactory
 from smartplace.places.importers import places_import
 from smartplace.places.models import Place
@@ -34,7 +35,7 @@ def coalition(place, name: str) -> Coalition:
 def json_body(client, url):
     response = client.get(url)
     assert response.status_code == 200, response.content
-    return json.loads(response.content)
+    return json.loads(body_bytes(response))
 
 
 def csv_rows(client, url) -> list[dict[str, str]]:
@@ -55,6 +56,15 @@ def borsetshire(db):
     """Four fictional places: a county, a district, a former district, a combined authority."""
     places_import(path=BORSETSHIRE)
     return {place.register_code: place for place in Place.objects.all()}
+
+
+@pytest.mark.django_db
+def test_an_empty_register_lists_no_places(client):
+    """With no places the list says so (an empty page is still a page), and the twins give
+    no rows and a count of 0."""
+    assert "0 places" in client.get("/places/").content.decode()
+    assert json_body(client, "/places.json")["count"] == 0
+    assert csv_rows(client, "/places.csv") == []
 
 
 class TestPlaceList:
