@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from smartplace.people.services import person_get_or_create_for_user
@@ -146,8 +146,9 @@ def email_text(template_prefix: str, context: dict, request) -> tuple[str, str] 
         return (gettext("Your sign-in code for %(site)s") % {"site": site},
                 gettext("Your sign-in code for %(site)s is:") % {"site": site}
                 + f"\n\n{context['code']}\n\n"
-                + gettext("Enter it on the sign-in page. It works once, for %(minutes)s "
-                          "minutes.") % {"minutes": minutes}
+                + ngettext("Enter it on the sign-in page. It works once, for %(minutes)s "
+                           "minute.", "Enter it on the sign-in page. It works once, for "
+                           "%(minutes)s minutes.", minutes) % {"minutes": minutes}
                 + "\n\n" + gettext("If you did not ask to sign in, you can ignore this email: "
                                     "nobody can sign in with your address without the code."))
     if name in ("email_confirmation_signup", "email_confirmation") and context.get("code"):

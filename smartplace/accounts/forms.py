@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from smartplace.core.govuk_fields import GovUKBooleanField
 from smartplace.organisations.models import Organisation
@@ -35,7 +36,8 @@ class InvitationForm(forms.Form):
 
     email = forms.EmailField(
         label=_("Email address"),
-        help_text=_("We will email them a link to join. It works for %(days)s days."),
+        # The number of days is filled in by __init__, which picks the plural form.
+        help_text="",
         error_messages={
             "required": _("Enter the email address of the person to invite"),
             "invalid": _("Enter an email address in the correct format, like name@example.com"),
@@ -59,7 +61,9 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args, days: int = 14, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].help_text = self.fields["email"].help_text % {"days": days}
+        self.fields["email"].help_text = ngettext(
+            "We will email them a link to join. It works for %(days)s day.",
+            "We will email them a link to join. It works for %(days)s days.", days) % {"days": days}
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()

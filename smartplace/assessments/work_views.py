@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from smartplace.assessments import services
@@ -304,9 +305,11 @@ def progress(request: HttpRequest, cycle: str) -> HttpResponse:
             for message in error.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, _("%(created)s reviews assigned (%(existing)s were "
-                                        "already assigned).") % {
-                "created": summary.created, "existing": summary.existing})
+            messages.success(request, " ".join((
+                ngettext("%(num)s review assigned", "%(num)s reviews assigned",
+                         summary.created) % {"num": summary.created},
+                ngettext("(%(num)s was already assigned).", "(%(num)s were already assigned).",
+                         summary.existing) % {"num": summary.existing})))
             return redirect("assessments:progress", cycle=cycle_.slug)
     return render(request, "assessments/progress.html", {
         "cycle": cycle_, "progress": state, "form": form,

@@ -10,6 +10,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, pass_context
+from markupsafe import Markup
 
 from smartplace.core import govuk
 from smartplace.core.markdown import render_markdown
@@ -113,6 +114,15 @@ def localised(obj, field: str) -> str:
     return read(field, "")
 
 
+def auto_direction(text) -> Markup:
+    """
+    `text` (written by someone: a title, a name) escaped in `<span dir="auto">`, so Arabic or
+    Hebrew keeps its own direction inside a sentence of the page's language:
+    `{{ _("Initiatives like “%(title)s”", title=initiative.title|auto_direction) }}`.
+    """
+    return Markup('<span dir="auto">{}</span>').format(text)
+
+
 def environment(**options) -> Environment:
     options.setdefault("extensions", []).append("jinja2.ext.i18n")
     options["loader"] = ChoiceLoader([
@@ -144,6 +154,7 @@ def environment(**options) -> Environment:
             "money": money,
             "markdown": render_markdown,
             "localised": localised,
+            "auto_direction": auto_direction,
         }
     )
     govuk.bind(env)

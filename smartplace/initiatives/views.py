@@ -6,10 +6,8 @@ Both have `.json` and `.csv` twins built from the same rows (`core.formats`).
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,10 +15,9 @@ from django.utils.translation import gettext as _
 from smartplace.coalitions.models import Coalition
 from smartplace.coalitions.selectors import coalition_get, organisation_list_for_coalition
 from smartplace.core.formats import Dataset, paginate, respond
-from smartplace.core.jinja2 import money
 from smartplace.frameworks.models import Domain, SubDomain
 from smartplace.initiatives.filters import FILTER_NAMES, InitiativeFilterForm
-from smartplace.initiatives.models import Evidence, Initiative
+from smartplace.initiatives.models import Initiative
 from smartplace.initiatives.selectors import (
     INITIATIVE_COLUMNS,
     INITIATIVE_DETAIL_COLUMNS,
@@ -90,32 +87,6 @@ def domain_list_with_counts_for_form(coalition: Coalition) -> list[Domain]:
         Domain.objects.filter(framework_id=coalition.framework_id)
         .prefetch_related("subdomains").order_by("position", "name")
     )
-
-
-def _number(value: Decimal) -> str:
-    """12.50 → "12.5", 10.000 → "10", 1234.5 → "1,234.5"."""
-    text = format(value.normalize(), "f")
-    whole, _dot, fraction = text.partition(".")
-    return intcomma(int(whole)) + (f".{fraction}" if fraction else "")
-
-
-def evidence_summary(evidence: Evidence | None) -> list[tuple[str, str]]:
-    """The evidence card's rows (label, value), leaving out what was not recorded."""
-    if evidence is None:
-        return []
-    rows = [
-        (_("Cost"), money(evidence.capital_cost)),
-        (_("Annual cost"), money(evidence.annual_cost)),
-        (_("Annual savings"), money(evidence.annual_savings)),
-        (_("Lifetime"), _("%(years)s years") % {"years": _number(evidence.lifetime_years)}
-         if evidence.lifetime_years is not None else ""),
-        (_("Emission savings"),
-         _("%(tonnes)s tonnes CO2e a year") % {"tonnes": _number(evidence.emission_savings_tco2e)}
-         if evidence.emission_savings_tco2e is not None else ""),
-        (_("Funding source"), evidence.funding_source),
-        (_("How savings were measured"), evidence.measurement),
-    ]
-    return [(label, value) for label, value in rows if value]
 
 
 def initiative_list(request: HttpRequest, fmt: str = "html", *, slug: str) -> HttpResponse:
@@ -200,7 +171,6 @@ def initiative_detail(
         "links": list(item.links.all()),
         "subdomains": subdomains,
         "smart_questions": questions,
-        "evidence_summary": evidence_summary(evidence),
         "can_edit": request.user.has_perm("initiatives.change_initiative", item),
         # The evidence card and freshness flag (smartplace/insights).
         "insights": initiative_insights(initiative=item, user=request.user),

@@ -16,6 +16,7 @@ from decimal import Decimal
 from html import escape
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from smartplace.methods.scoring import OrganisationScore
 
@@ -79,8 +80,11 @@ def strategy_execution_chart_svg(*, points: Iterable[ChartPoint], chart_id: str 
     points = list(points)
     title = _("Strategy by Execution")
     if points:
-        description = _("Scatter chart of %(count)s places: Strategy score across, Execution "
-                        "score up, each from 0 to 100%%. ") % {"count": len(points)} + "; ".join(
+        description = ngettext(
+            "Scatter chart of %(count)s place: Strategy score across, Execution score up, "
+            "each from 0 to 100%%. ",
+            "Scatter chart of %(count)s places: Strategy score across, Execution score up, "
+            "each from 0 to 100%%. ", len(points)) % {"count": len(points)} + "; ".join(
             _("%(label)s: Strategy %(strategy)s%%, Execution %(execution)s%%") % {
                 "label": p.label, "strategy": _number(p.strategy),
                 "execution": _number(p.execution)} for p in points)

@@ -73,3 +73,14 @@ def test_run_lists_the_same_rows_every_way(tmp_path):
                for m in results["measurements"])
     coalition = Initiative.objects.filter(coalition__slug="bench").first().coalition
     assert raw_select(coalition) == public
+
+
+@pytest.mark.django_db
+def test_overlap_recompute_benchmark_measures_both_sizes():
+    """The recompute memory benchmark runs the real recompute at N and 4N initiatives."""
+    from benchmarks.overlaps_recompute import report, run_overlaps_recompute
+
+    result = run_overlaps_recompute(initiatives=15, seed=3, progress=lambda message: None)
+    assert [size["initiatives"] for size in result["sizes"]] == [15, 60]
+    assert Initiative.objects.count() == 60
+    assert result["peak_ratio"] > 0 and "peak ratio 4N/N" in report(result)

@@ -17,6 +17,7 @@ from smartplace.methods.similarity import (
     document_text,
     exact_neighbours,
     pairs_from_neighbours,
+    stack_rows,
     vector_to_bytes,
     vectors_from_bytes,
 )
@@ -116,6 +117,21 @@ def test_state_and_vectors_survive_a_round_trip_through_bytes():
     rebuilt = vectors_from_bytes([vector_to_bytes(first, i) for i in range(first.shape[0])],
                                  first.shape[1])
     assert (rebuilt != first).nnz == 0
+
+
+def test_stacking_blocks_of_rows_gives_what_vstack_gives():
+    """`stack_rows` (the full recompute's matrix) equals `sp.vstack` and empties its list."""
+    import scipy.sparse as sp
+
+    documents = [d for _label, a, b in labelled() for d in (a, b)]
+    model = TfidfModel.fit(lambda: documents)
+    blocks = [model.transform(documents[start:start + 7]) for start in range(0, 30, 7)]
+    expected = sp.vstack(blocks, format="csr")
+    stacked = stack_rows(blocks, expected.shape[1])
+    assert blocks == []
+    assert stacked.shape == expected.shape and stacked.dtype == np.float32
+    assert (stacked != expected).nnz == 0
+    assert stack_rows([], 10).shape == (0, 10)
 
 
 def test_candidate_search_finds_most_of_what_brute_force_finds_on_the_labelled_set():

@@ -73,7 +73,8 @@ def test_story_tells_the_state_of_the_place(client, ambridge):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'role="img"' in html
-    assert "Comparing “Spring 2026” with “Spring 2025”" in html
+    assert ('Comparing “<span dir="auto">Spring 2026</span>” with '
+            '“<span dir="auto">Spring 2025</span>”') in html
     changed = html.split("Sub-domains whose median level changed")[1].split("</table>")[0]
     assert "Skills" in changed and "Housing" not in changed
     gaps = html.split('id="gaps"')[1].split('id="highlights"')[0]
