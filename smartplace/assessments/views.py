@@ -19,6 +19,18 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from smartplace.assessments.cohorts import (
+    MIN_COHORT,
+    cohort_statistics,
+    cycle_cohorts,
+)
+from smartplace.assessments.composite import (
+    INDEX_MIN_COVERAGE,
+    INDEX_MIN_UNIT_COVERAGE,
+    composite_index_rows,
+    composite_index_rule,
+    cycle_composite_index,
+)
 from smartplace.assessments.exports import (
     ANSWERS_COLUMNS,
     ORGANISATIONS_COLUMNS,
@@ -26,20 +38,14 @@ from smartplace.assessments.exports import (
     organisations_rows,
 )
 from smartplace.assessments.models import Cycle
-from smartplace.assessments.selectors import (
-    INDEX_MIN_COVERAGE,
-    INDEX_MIN_UNIT_COVERAGE,
-    MIN_COHORT,
+from smartplace.assessments.results import (
     CycleResults,
     LeagueEntry,
-    cohort_statistics,
-    composite_index_rows,
-    composite_index_rule,
-    cycle_cohorts,
-    cycle_composite_index,
+    cycle_results,
+)
+from smartplace.assessments.selectors import (
     cycle_instrument,
     cycle_public_list,
-    cycle_results,
     live_answers,
 )
 from smartplace.assessments.values import value_label

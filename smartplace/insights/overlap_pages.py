@@ -22,8 +22,9 @@ from django.db.models import Q
 from smartplace.coalitions.models import Coalition
 from smartplace.initiatives.models import Initiative
 from smartplace.insights.models_overlaps import OverlapDismissal, SimilarityState, SimilarPair
+from smartplace.insights.overlap_dismissal import DismissError, overlap_can_dismiss
 from smartplace.insights.overlap_reads import OverlapGroup
-from smartplace.insights.overlaps import DismissError, OverlapMethod, overlap_can_dismiss
+from smartplace.insights.overlaps import OverlapMethod
 from smartplace.people.models import Membership
 
 

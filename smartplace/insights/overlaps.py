@@ -3,21 +3,20 @@ Overlaps: initiatives that look like the same work, within a coalition and acros
 ("others working on this"). The method is TF-IDF cosine (`smartplace.methods.similarity`) or,
 with `SMARTPLACE_SIMILARITY_METHOD=semantic` and the `semantic` extra installed, the cosine of
 sentence embeddings (`smartplace.methods.embedding`); docs/methods/similarity.md describes
-both. This module stores the method's state, vectors and pairs and keeps them up to date one
-initiative at a time; `overlap_reads` reads them for the pages (docs/insights-gaps.md).
+both. This module chooses the method, stores its state, vectors and pairs, and holds the
+background tasks; `overlap_updates` keeps them up to date one initiative at a time (and holds
+the signal receivers), `overlap_dismissal` records "not the same", and `overlap_reads` reads
+the pairs for the pages (docs/insights-gaps.md).
 
 Everything stored is tagged with the method's version, and only the configured method's rows
 are read: after the setting changes, the pages show no pairs until a full recompute (or the
 first update, which runs one) replaces every row with the new method's.
 
 - `overlaps_recompute()` refits the state on every initiative and recomputes every pair
-  (`smartplace recompute-overlaps`).
-- `overlap_update_initiative()` scores one new or changed initiative against the stored vectors
-  of its candidates and replaces only that initiative's pairs. It runs as a background task
-  after an initiative or its sub-domains change (`overlap_update_task`, enqueued on commit by
-  the signal receivers connected in `InsightsConfig.ready`). An import, which writes in bulk,
-  queues the update of the initiatives it wrote, or a full recompute for a large one
-  (`on_initiatives_imported`).
+  (`smartplace recompute-overlaps`, or `overlaps_recompute_task` after a large import).
+- `overlap_update_task` and `overlap_update_many_task` run
+  `overlap_updates.overlap_update_initiative` in the background. The tasks stay in this module:
+  the task queue stores their dotted paths.
 - Dismissals ("not the same") are kept apart from pairs, so recomputing never brings a
   dismissed pair back.
 
@@ -28,7 +27,6 @@ may see both of its initiatives (`Initiative.objects.visible_to(user)`).
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,7 +36,7 @@ from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.tasks import task
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -48,12 +46,10 @@ from smartplace.frameworks.models import SubDomain
 from smartplace.initiatives.models import Initiative
 from smartplace.insights.models_overlaps import (
     InitiativeVector,
-    OverlapDismissal,
     SimilarityKey,
     SimilarityState,
     SimilarPair,
 )
-from smartplace.insights.rules import InitiativePair
 from smartplace.methods import embedding
 from smartplace.methods.similarity import (
     DEFAULT,
@@ -65,11 +61,7 @@ from smartplace.methods.similarity import (
     pairs_from_neighbours,
     stack_rows,
     vector_to_bytes,
-    vectors_from_bytes,
 )
-from smartplace.people.models import Person
-
-logger = logging.getLogger(__name__)
 
 CONFIG = DEFAULT
 WIDTH = CONFIG.word_features + CONFIG.char_features
@@ -142,7 +134,8 @@ def check_similarity_method(app_configs=None, **kwargs) -> list[checks.CheckMess
 # --- Documents and state ----------------------------------------------------------------
 
 
-def _with_subdomains(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
+def with_subdomains(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
+    """The initiatives with only what `initiative_document` reads, sub-domains prefetched."""
     return queryset.only("pk", "title", "description").prefetch_related(
         Prefetch("subdomains", queryset=SubDomain.objects.only("pk", "name").order_by("pk")))
 
@@ -176,11 +169,12 @@ def _documents(ids: list[int] | None = None) -> Iterator[tuple[int, Document]]:
     queryset = Initiative.objects.order_by("pk")
     if ids is not None:
         queryset = queryset.filter(pk__in=ids)
-    for initiative in _with_subdomains(queryset).iterator(chunk_size=CHUNK):
+    for initiative in with_subdomains(queryset).iterator(chunk_size=CHUNK):
         yield initiative.pk, initiative_document(initiative)
 
 
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
+def chunks(items: Iterable, size: int) -> Iterator[list]:
+    """The items in lists of `size` (the last may be shorter)."""
     chunk: list = []
     for item in items:
         chunk.append(item)
@@ -209,7 +203,7 @@ def _write_pairs(ids: list[int], pairs: dict[tuple[int, int], float], version: s
     now = timezone.now()
     # A list of every pair's model instance (about a million for 100,000 initiatives) would
     # hold hundreds of megabytes at once.
-    for batch in _chunks((
+    for batch in chunks((
         SimilarPair(a_id=ids[i], b_id=ids[j], score=round(score, 4), method=version,
                     computed_at=now)
         for (i, j), score in pairs.items()
@@ -246,7 +240,7 @@ def overlaps_recompute(*, progress: Callable[[str], None] | None = None) -> Reco
         )
         InitiativeVector.objects.all().delete()
         SimilarityKey.objects.all().delete()
-        for chunk in _chunks(_documents(), CHUNK):
+        for chunk in chunks(_documents(), CHUNK):
             vectors = model.transform([document for _pk, document in chunk])
             chunk_keys = model.keys(vectors)
             InitiativeVector.objects.bulk_create([
@@ -275,7 +269,7 @@ def overlaps_recompute(*, progress: Callable[[str], None] | None = None) -> Reco
     return RecomputeSummary(initiatives=len(ids), pairs=len(pairs))
 
 
-def _text_hash(text: str) -> str:
+def text_hash(text: str) -> str:
     """A short fingerprint of the text the model reads (its vector depends on nothing else)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
@@ -296,9 +290,9 @@ def _recompute_semantic(*, progress: Callable[[str], None] | None = None) -> Rec
     fingerprints: list[str] = []
     blocks: list[np.ndarray] = []
     reused = 0
-    for chunk in _chunks(_documents(), CHUNK):
+    for chunk in chunks(_documents(), CHUNK):
         texts = model.texts([document for _pk, document in chunk])
-        hashes = [_text_hash(text) for text in texts]
+        hashes = [text_hash(text) for text in texts]
         wanted = {pk: fingerprint for (pk, _d), fingerprint in zip(chunk, hashes, strict=True)}
         stored = {pk: bytes(vector) for pk, fingerprint, vector in InitiativeVector.objects.filter(
             initiative_id__in=list(wanted), method=SEMANTIC.version,
@@ -349,6 +343,8 @@ def _recompute_semantic(*, progress: Callable[[str], None] | None = None) -> Rec
             ])
         SimilarPair.objects.all().delete()
         _write_pairs(ids, pairs, SEMANTIC.version)
+    from smartplace.insights.overlap_updates import overlap_update_initiative  # imports this
+
     changed = list(Initiative.objects.filter(updated_at__gte=started)
                    .values_list("pk", flat=True))
     for pk in changed:
@@ -358,134 +354,12 @@ def _recompute_semantic(*, progress: Callable[[str], None] | None = None) -> Rec
                             method=SEMANTIC.version, reused=reused)
 
 
-def _store_update(*, initiative_id: int, version: str, fingerprint: str, vector: bytes,
-                  keys: Iterable[int], found: list[tuple[int, float]]) -> None:
-    """Replace one initiative's vector, keys and pairs, and nothing else, in one transaction."""
-    now = timezone.now()
-    with transaction.atomic():
-        InitiativeVector.objects.update_or_create(
-            initiative_id=initiative_id,
-            defaults={"method": version, "document_hash": fingerprint, "vector": vector},
-        )
-        SimilarityKey.objects.filter(initiative_id=initiative_id).delete()
-        SimilarityKey.objects.bulk_create(
-            [SimilarityKey(initiative_id=initiative_id, key=int(k)) for k in keys])
-        SimilarPair.objects.filter(Q(a_id=initiative_id) | Q(b_id=initiative_id)).delete()
-        SimilarPair.objects.bulk_create([
-            SimilarPair(a_id=min(initiative_id, other), b_id=max(initiative_id, other),
-                        score=round(score, 4), method=version, computed_at=now)
-            for other, score in found
-        ])
-
-
-def overlap_update_initiative(*, initiative_id: int, force: bool = False) -> int | None:
-    """
-    Bring one initiative's vector, keys and pairs up to date, touching no other initiative's
-    pairs. Returns how many pairs it now has, or None when nothing had to change (its text,
-    sub-domains and the method are as stored, unless `force`). Before the first full
-    recompute with the site's method there is no state: this runs the full recompute instead.
-
-    TF-IDF: candidates are the initiatives with a blocking key among the initiative's word
-    features (the `max_candidates` sharing most); their stored vectors are scored exactly.
-    Words that are new since the state was fitted count for nothing until the next full
-    recompute. Semantic: the initiative's vector is compared with every stored vector,
-    `CHUNK` at a time (exact; memory holds one chunk).
-    """
-    method = overlap_method()
-    model = overlap_state(method)
-    if model is None:
-        overlaps_recompute()
-        return SimilarPair.objects.filter(Q(a_id=initiative_id) | Q(b_id=initiative_id)).count()
-    initiative = _with_subdomains(Initiative.objects.filter(pk=initiative_id)).first()
-    if initiative is None:
-        return None  # deleted: its rows went with it
-    document = initiative_document(initiative)
-    if method is SEMANTIC:
-        return _update_semantic(initiative_id=initiative_id, document=document, model=model,
-                                force=force)
-    fingerprint = document_hash(document)
-    stored = InitiativeVector.objects.filter(initiative_id=initiative_id).only(
-        "method", "document_hash").first()
-    if (not force and stored is not None and stored.method == METHOD_VERSION
-            and stored.document_hash == fingerprint):
-        return None
-    vectors = model.transform([document])
-    keys = model.keys(vectors)[0]
-    row = vectors.indices[vectors.indptr[0]:vectors.indptr[1]]
-    words = row[row < CONFIG.word_features]
-    candidates = list(
-        SimilarityKey.objects.filter(key__in=[int(w) for w in words])
-        .exclude(initiative_id=initiative_id).values("initiative_id")
-        .annotate(shared=Count("pk")).order_by("-shared", "initiative_id")
-        .values_list("initiative_id", flat=True)[:200]
-    )
-    found: list[tuple[int, float]] = []
-    if candidates:
-        stored_vectors = list(InitiativeVector.objects.filter(
-            initiative_id__in=candidates, method=METHOD_VERSION).values_list(
-            "initiative_id", "vector"))
-        if stored_vectors:
-            matrix = vectors_from_bytes([bytes(v) for _pk, v in stored_vectors], WIDTH)
-            scores = np.asarray((matrix @ vectors.T).todense()).ravel()
-            order = np.argsort(-scores, kind="stable")[: CONFIG.top_k]
-            found = [(stored_vectors[i][0], float(scores[i])) for i in order
-                     if scores[i] >= CONFIG.threshold]
-    _store_update(initiative_id=initiative_id, version=METHOD_VERSION, fingerprint=fingerprint,
-                  vector=vector_to_bytes(vectors, 0), keys=keys, found=found)
-    return len(found)
-
-
-def _update_semantic(*, initiative_id: int, document: Document,
-                     model: embedding.EmbeddingModel, force: bool) -> int | None:
-    text = model.texts([document])[0]
-    fingerprint = _text_hash(text)
-    stored = InitiativeVector.objects.filter(initiative_id=initiative_id).only(
-        "method", "document_hash").first()
-    if (not force and stored is not None and stored.method == SEMANTIC.version
-            and stored.document_hash == fingerprint):
-        return None
-    vector = embedding.load_encoder().encode([text])[0]
-    best_ids = np.zeros(0, dtype=np.int64)
-    best_scores = np.zeros(0, dtype=np.float32)
-    rows = (InitiativeVector.objects.filter(method=SEMANTIC.version)
-            .exclude(initiative_id=initiative_id).order_by("initiative_id")
-            .values_list("initiative_id", "vector"))
-    for chunk in _chunks(rows.iterator(chunk_size=CHUNK), CHUNK):
-        scores = embedding.vectors_from_bytes([bytes(v) for _pk, v in chunk]) @ vector
-        columns, values = embedding.top_of_row(scores, SEMANTIC.top_k, SEMANTIC.threshold)
-        best_ids = np.concatenate([best_ids, np.array([chunk[c][0] for c in columns],
-                                                      dtype=np.int64)])
-        best_scores = np.concatenate([best_scores, values])
-        order = np.lexsort((best_ids, -best_scores))[: SEMANTIC.top_k]
-        best_ids, best_scores = best_ids[order], best_scores[order]
-    found = [(int(pk), float(score)) for pk, score in zip(best_ids, best_scores, strict=True)]
-    _store_update(initiative_id=initiative_id, version=SEMANTIC.version,
-                  fingerprint=fingerprint, vector=embedding.vector_to_bytes(vector), keys=(),
-                  found=found)
-    return len(found)
-
-
 @task
 def overlap_update_task(initiative_id: int) -> int | None:
-    """Background task: `overlap_update_initiative` for one initiative."""
+    """Background task: `overlap_updates.overlap_update_initiative` for one initiative."""
+    from smartplace.insights.overlap_updates import overlap_update_initiative  # imports this
+
     return overlap_update_initiative(initiative_id=initiative_id)
-
-
-def overlap_enqueue(initiative_id: int) -> None:
-    """Queue the update of one initiative's overlaps once the current transaction commits."""
-    def enqueue() -> None:
-        try:
-            overlap_update_task.enqueue(initiative_id)
-        except Exception:  # a failed update must never break saving an initiative
-            logger.exception("Could not update the overlaps of initiative %s", initiative_id)
-
-    transaction.on_commit(enqueue)
-
-
-#: An import writing more initiatives than this refits the method and recomputes every pair
-#: (a background task) rather than updating them one by one: that many new texts change the
-#: words' weights, and one recompute is quicker than thousands of updates.
-RECOMPUTE_ABOVE = 500
 
 
 @task
@@ -496,75 +370,8 @@ def overlaps_recompute_task() -> int:
 
 @task
 def overlap_update_many_task(initiative_ids: list[int]) -> int:
-    """Background task: `overlap_update_initiative` for each initiative; returns how many
-    initiatives' pairs changed."""
+    """Background task: `overlap_updates.overlap_update_initiative` for each initiative;
+    returns how many initiatives' pairs changed."""
+    from smartplace.insights.overlap_updates import overlap_update_initiative  # imports this
+
     return sum(overlap_update_initiative(initiative_id=pk) is not None for pk in initiative_ids)
-
-
-def on_initiatives_imported(sender, initiative_ids: list[int], **kwargs) -> None:
-    """`initiatives_imported` receiver: once the import commits, queue the update of the
-    imported initiatives' overlaps, or a full recompute for more than `RECOMPUTE_ABOVE`."""
-    ids = sorted(set(initiative_ids))
-    if not ids:
-        return
-
-    def enqueue() -> None:
-        try:
-            if len(ids) > RECOMPUTE_ABOVE:
-                overlaps_recompute_task.enqueue()
-            else:
-                overlap_update_many_task.enqueue(ids)
-        except Exception:  # a failed update must never break an import
-            logger.exception("Could not update the overlaps of %s imported initiatives",
-                             len(ids))
-
-    transaction.on_commit(enqueue)
-
-
-def on_initiative_saved(sender, instance: Initiative, raw: bool = False, **kwargs) -> None:
-    """post_save receiver: a saved initiative's overlaps are brought up to date."""
-    if not raw:
-        overlap_enqueue(instance.pk)
-
-
-def on_subdomains_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
-    """m2m_changed receiver for Initiative.subdomains: the initiatives concerned are updated."""
-    if action not in {"post_add", "post_remove", "post_clear"}:
-        return
-    if not reverse:
-        overlap_enqueue(instance.pk)
-    else:
-        for pk in pk_set or ():
-            overlap_enqueue(pk)
-
-
-class DismissError(Exception):
-    """The pair may not be dismissed by this person; the message says why."""
-
-
-def _ordered(a: Initiative, b: Initiative) -> tuple[Initiative, Initiative]:
-    return (a, b) if a.pk < b.pk else (b, a)
-
-
-def overlap_can_dismiss(*, user, a: Initiative, b: Initiative) -> bool:
-    """Whether `user` may mark the pair "not the same" or undo it: `insights.dismiss_overlap`
-    (an active member of either initiative's coalition who may see both; insights/rules.py)."""
-    return user is not None and user.has_perm("insights.dismiss_overlap", InitiativePair(a, b))
-
-
-@transaction.atomic
-def overlap_dismiss(*, user, a: Initiative, b: Initiative, note: str = "") -> OverlapDismissal:
-    """
-    Record that `a` and `b` are not the same work, so the pair stays hidden on every page and
-    after every recomputation. Raises DismissError if `user` may not (see
-    `overlap_can_dismiss`). Dismissing a dismissed pair again keeps the first dismissal.
-    """
-    if a.pk == b.pk:
-        raise DismissError("An initiative cannot be dismissed as a duplicate of itself.")
-    if not overlap_can_dismiss(user=user, a=a, b=b):
-        raise DismissError("Only members of either initiative's coalition can dismiss a pair.")
-    first, second = _ordered(a, b)
-    person = Person.objects.filter(user=user).first()
-    dismissal, _created = OverlapDismissal.objects.get_or_create(
-        a=first, b=second, defaults={"dismissed_by": person, "note": note.strip()[:2000]})
-    return dismissal

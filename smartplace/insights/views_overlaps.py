@@ -19,6 +19,7 @@ from smartplace.core.formats import Dataset, respond
 from smartplace.initiatives.models import Initiative
 from smartplace.initiatives.selectors import initiative_get_visible, initiative_last_updated
 from smartplace.initiatives.views import coalition_context, coalition_or_404
+from smartplace.insights.overlap_dismissal import DismissError, overlap_dismiss
 from smartplace.insights.overlap_pages import (
     overlap_dismissal_list,
     overlap_group_pages,
@@ -26,7 +27,7 @@ from smartplace.insights.overlap_pages import (
     overlap_undismiss,
 )
 from smartplace.insights.overlap_reads import overlap_report, similar_for_initiative
-from smartplace.insights.overlaps import DismissError, overlap_dismiss, overlap_method
+from smartplace.insights.overlaps import overlap_method
 
 PAIR_COLUMNS = [
     "group", "score", "a_coalition", "a_slug", "a_title", "a_lead_organisation", "a_url",

@@ -7,7 +7,8 @@ from smartplace.coalitions.tests.factories import CoalitionFactory
 from smartplace.initiatives.tests.factories import InitiativeFactory
 from smartplace.insights import views_overlaps
 from smartplace.insights.models_overlaps import OverlapDismissal
-from smartplace.insights.overlaps import overlap_dismiss, overlaps_recompute
+from smartplace.insights.overlap_dismissal import overlap_dismiss
+from smartplace.insights.overlaps import overlaps_recompute
 from smartplace.people.tests.factories import MembershipFactory
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_accessibility import _sign_in

@@ -34,18 +34,24 @@ from smartplace.api.endpoints.instruments import instrument_licence
 from smartplace.api.errors import READ_ERRORS, ApiError
 from smartplace.api.pagination import cursor_paginate
 from smartplace.api.params import check_query, cursor_query, limit_query, slug_path
-from smartplace.assessments.models import Cycle, Participant, Stage
-from smartplace.assessments.selectors import (
-    Change,
+from smartplace.assessments.cohorts import (
     CohortStatistics,
+    cycle_cohorts,
+)
+from smartplace.assessments.composite import (
     composite_index_rows,
     composite_index_rule,
-    cycle_changes,
-    cycle_cohorts,
     cycle_composite_index,
-    cycle_public_list,
-    cycle_results,
+)
+from smartplace.assessments.models import Cycle, Participant, Stage
+from smartplace.assessments.results import cycle_results
+from smartplace.assessments.scores import (
+    Change,
+    cycle_changes,
     cycle_scores,
+)
+from smartplace.assessments.selectors import (
+    cycle_public_list,
     live_answers,
     public_participants,
 )

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from smartplace.assessments.demo import COUNCILS, assessments_load_demo, demo_answer
 from smartplace.assessments.models import Answer, AnswerHistory, Cycle, Stage
-from smartplace.assessments.selectors import cycle_results
+from smartplace.assessments.results import cycle_results
 from smartplace.assessments.tests.factories import WORKED_EXAMPLE, CycleFactory
 from smartplace.organisations.tests.factories import OrganisationFactory
 

@@ -14,8 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from smartplace.assessments.composite import cycle_composite_index
 from smartplace.assessments.models import Cycle
-from smartplace.assessments.selectors import cycle_composite_index, cycle_scores
+from smartplace.assessments.scores import cycle_scores
 from smartplace.assessments.tests.factories import WORKED_EXAMPLE, example_instrument
 from smartplace.assessments.tests.helpers import published_cycle, score_command
 from smartplace.core.tests.client import body_bytes

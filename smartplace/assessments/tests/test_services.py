@@ -18,7 +18,8 @@ from smartplace.assessments.models import (
     ReviewAssignment,
     Stage,
 )
-from smartplace.assessments.selectors import changed_answers, cycle_scores
+from smartplace.assessments.scores import cycle_scores
+from smartplace.assessments.selectors import changed_answers
 from smartplace.assessments.services import (
     cycle_publish,
     participant_add,

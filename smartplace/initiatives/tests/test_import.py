@@ -469,9 +469,9 @@ def test_source_defaults_to_file_name_and_can_be_given(coalition, tmp_path):
 @pytest.mark.django_db
 def test_a_clash_while_writing_rolls_everything_back(coalition, monkeypatch):
     """A database clash while writing (as with a simultaneous import) leaves nothing written."""
-    from smartplace.initiatives.importers import service
+    from smartplace.initiatives.importers import writing
 
-    monkeypatch.setattr(service, "_unique_slug", lambda title, taken: "same-slug")
+    monkeypatch.setattr(writing, "_unique_slug", lambda title, taken: "same-slug")
 
     found = errors_of("valid.csv", coalition)
 

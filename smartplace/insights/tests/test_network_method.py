@@ -65,7 +65,7 @@ def test_betweenness_matches_brandes_one_source_at_a_time(seed, monkeypatch):
     """On random graphs (several parts, isolated nodes, two-way paths) both give the same."""
     import random
 
-    from smartplace.methods import network
+    from smartplace.methods.network import centrality
 
     rng = random.Random(seed)
     names = [f"n{i}" for i in range(60)]
@@ -75,7 +75,7 @@ def test_betweenness_matches_brandes_one_source_at_a_time(seed, monkeypatch):
         adjacency[a].add(b)
         adjacency[b].add(a)
     expected = betweenness_reference(adjacency, normalised=False)
-    monkeypatch.setattr(network, "BETWEENNESS_CELLS", 60 * 7)  # sources 7 at a time
+    monkeypatch.setattr(centrality, "BETWEENNESS_CELLS", 60 * 7)  # sources 7 at a time
     found = betweenness(adjacency, normalised=False)
     assert found.keys() == expected.keys()
     for v, value in expected.items():

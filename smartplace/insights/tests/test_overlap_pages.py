@@ -15,12 +15,13 @@ from smartplace.core.tests.client import body_bytes
 from smartplace.initiatives.tests.factories import InitiativeFactory
 from smartplace.insights import views_overlaps
 from smartplace.insights.models_overlaps import OverlapDismissal
+from smartplace.insights.overlap_dismissal import DismissError, overlap_dismiss
 from smartplace.insights.overlap_pages import (
     overlap_dismissal_list,
     overlap_group_pages,
     overlap_undismiss,
 )
-from smartplace.insights.overlaps import DismissError, overlap_dismiss, overlaps_recompute
+from smartplace.insights.overlaps import overlaps_recompute
 from smartplace.insights.tests.test_overlaps import LED, ambridge  # noqa: F401 (fixture)
 from smartplace.people.tests.factories import MembershipFactory, PersonFactory, UserFactory
 

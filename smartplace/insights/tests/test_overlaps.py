@@ -19,13 +19,10 @@ from smartplace.insights.models_overlaps import (
     OverlapDismissal,
     SimilarPair,
 )
+from smartplace.insights.overlap_dismissal import DismissError, overlap_dismiss
 from smartplace.insights.overlap_reads import group_pairs, overlap_report, similar_for_initiative
-from smartplace.insights.overlaps import (
-    DismissError,
-    overlap_dismiss,
-    overlap_update_initiative,
-    overlaps_recompute,
-)
+from smartplace.insights.overlap_updates import overlap_update_initiative
+from smartplace.insights.overlaps import overlaps_recompute
 from smartplace.organisations.tests.factories import OrganisationFactory
 from smartplace.people.tests.factories import MembershipFactory, UserFactory
 

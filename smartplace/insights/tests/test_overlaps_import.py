@@ -7,7 +7,7 @@ from smartplace.initiatives.models import Initiative
 from smartplace.initiatives.tests.conftest import coalition  # noqa: F401 (fixture)
 from smartplace.initiatives.tests.factories import InitiativeFactory
 from smartplace.initiatives.tests.test_import import run
-from smartplace.insights import overlaps
+from smartplace.insights import overlap_updates, overlaps
 from smartplace.insights.models_overlaps import (
     InitiativeVector,
     SimilarityState,
@@ -24,14 +24,14 @@ def _pairs_of(initiative: Initiative) -> set[int]:
             | {p.a_id for p in SimilarPair.objects.filter(b=initiative)})
 
 
-@pytest.mark.parametrize("recompute_above", [overlaps.RECOMPUTE_ABOVE, 1])
+@pytest.mark.parametrize("recompute_above", [overlap_updates.RECOMPUTE_ABOVE, 1])
 def test_imported_initiatives_get_their_overlaps(coalition, monkeypatch,  # noqa: F811
                                                  django_capture_on_commit_callbacks,
                                                  recompute_above):
     """Felpersham's solar roofs exist before the import; once the import of Ambridge's solar
     roofs commits, the two are paired and every imported initiative has a vector, whether
     the import queued updates (3 rows) or a full recompute (more than `RECOMPUTE_ABOVE`)."""
-    monkeypatch.setattr(overlaps, "RECOMPUTE_ABOVE", recompute_above)
+    monkeypatch.setattr(overlap_updates, "RECOMPUTE_ABOVE", recompute_above)
     felpersham = InitiativeFactory(title="Felpersham solar roofs",
                                    description=SOLAR + " Phase one.")
     InitiativeFactory(title="Real-time bus times", description="Live departure boards.")

@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from smartplace.coalitions.tests.factories import CoalitionFactory
 from smartplace.initiatives.tests.factories import InitiativeFactory
-from smartplace.insights import overlaps
+from smartplace.insights import overlap_updates, overlaps
 from smartplace.insights.models_overlaps import (
     InitiativeVector,
     SimilarityKey,
@@ -21,12 +21,12 @@ from smartplace.insights.models_overlaps import (
     SimilarPair,
 )
 from smartplace.insights.overlap_reads import overlap_report, similar_for_initiative
+from smartplace.insights.overlap_updates import overlap_update_initiative
 from smartplace.insights.overlaps import (
     SEMANTIC,
     TFIDF,
     check_similarity_method,
     overlap_method,
-    overlap_update_initiative,
     overlaps_recompute,
 )
 from smartplace.methods import embedding
@@ -127,7 +127,7 @@ def test_adding_an_initiative_touches_only_its_own_pairs(ambridge, django_assert
 def test_update_reads_stored_vectors_a_chunk_at_a_time(ambridge, monkeypatch):
     """With chunks of two, the update still finds the best pairs among every stored vector."""
     ambridge_coalition, _f, items = ambridge
-    monkeypatch.setattr(overlaps, "CHUNK", 2)
+    monkeypatch.setattr(overlap_updates, "CHUNK", 2)
     new = InitiativeFactory(coalition=ambridge_coalition, title="LED street lighting",
                             description=LED)
     overlap_update_initiative(initiative_id=new.pk, force=True)

@@ -1,6 +1,7 @@
 """
 The rows of a published assessment cycle's data package, from the selectors the cycle's public
-pages use (`assessments.selectors`), so every figure is the one the pages print.
+pages use (`assessments.selectors`, `.results`, `.composite`, `.cohorts`), so every figure is
+the one the pages print.
 
 `CycleData` reads the instrument, the results, the composite index and the cohort statistics
 once, and only when a table asks for them: building a package reads nothing. Figures are
@@ -18,17 +19,23 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
-from smartplace.assessments.models import Answer, Cycle, Participant, Stage
-from smartplace.assessments.selectors import (
+from smartplace.assessments.cohorts import (
     DISTRIBUTION_BANDS,
     CohortStatistics,
-    CycleInstrument,
-    CycleResults,
-    composite_index_rows,
     cycle_cohorts,
+)
+from smartplace.assessments.composite import (
+    composite_index_rows,
     cycle_composite_index,
-    cycle_instrument,
+)
+from smartplace.assessments.models import Answer, Cycle, Participant, Stage
+from smartplace.assessments.results import (
+    CycleResults,
     cycle_results,
+)
+from smartplace.assessments.selectors import (
+    CycleInstrument,
+    cycle_instrument,
     public_participants,
 )
 from smartplace.assessments.values import value_file_text

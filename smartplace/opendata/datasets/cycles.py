@@ -19,13 +19,13 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from smartplace.assessments.models import Cycle, Participant, Stage
-from smartplace.assessments.selectors import (
+from smartplace.assessments.cohorts import MIN_COHORT
+from smartplace.assessments.composite import (
     INDEX_MIN_COVERAGE,
     INDEX_MIN_UNIT_COVERAGE,
-    MIN_COHORT,
-    cycle_public_list,
 )
+from smartplace.assessments.models import Cycle, Participant, Stage
+from smartplace.assessments.selectors import cycle_public_list
 from smartplace.instruments.models import Instrument, Question
 from smartplace.methods.rounding import ROUNDING_POLICIES
 from smartplace.opendata.datasets.cycle_rows import CycleData
