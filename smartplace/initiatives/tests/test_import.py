@@ -490,3 +490,20 @@ def test_lines_count_the_lines_of_multi_line_values(coalition, tmp_path):
     found = errors_of(path, coalition)
 
     assert [(line, column) for line, column, _m in found] == [(7, "lead_organisation")]
+
+
+@pytest.mark.django_db
+def test_each_existing_initiative_is_matched_by_one_row_at_most(coalition, tmp_path):
+    """Two rows with their own identifiers and the title of one existing initiative (which has
+    none): the first row updates it, the second is a new initiative, so neither is lost."""
+    existing = InitiativeFactory(coalition=coalition, title="Ambridge solar roofs",
+                                 external_id="", lead_organisation=None, start_date=None)
+    path = tmp_path / "two.csv"
+    path.write_text("title,external_id\nAmbridge solar roofs,AMB-1\nAmbridge solar roofs,AMB-2\n",
+                    encoding="utf-8")
+    report = initiatives_import(path=path, coalition=coalition)
+    assert (report.created, report.updated) == (1, 1)
+    existing.refresh_from_db()
+    assert existing.external_id == "AMB-1"
+    rows = Initiative.objects.filter(coalition=coalition, title="Ambridge solar roofs")
+    assert sorted(rows.values_list("external_id", flat=True)) == ["AMB-1", "AMB-2"]
