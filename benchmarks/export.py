@@ -17,6 +17,10 @@ Also the page's `.json` twin without `?page=` (GET /coalitions/bench/initiatives
 row): its peak Python memory (tracemalloc) over the first N and the first 10N rows streamed,
 N = 20,000 (or a tenth of --rows when fewer). The N run is the baseline: a twin that streams
 has a ratio near 1, one that built the whole document first would grow with the rows.
+
+And serving a dated release (GET /data/coalitions/bench/<date>.zip and one file of it), which
+streams from the zip kept in the database: peak Python memory for a release of 4 MiB and one
+of 32 MiB, the ratio of the two peaks and each peak against the archive's size.
 """
 
 from __future__ import annotations
@@ -45,6 +49,10 @@ TRACED_ROWS = 200_000
 PAGE_ROWS = 20_000
 #: The page twin's peak for 10N rows should be at most this many times its peak for N.
 PAGE_GROWTH_TARGET = 2.0
+#: Sizes of the two releases served (incompressible bytes in the zip), and the target for the
+#: ratio of their peaks: a release that streams costs no more memory when it is 8 times larger.
+RELEASE_SIZES = (4 * 2**20, 32 * 2**20)
+RELEASE_GROWTH_TARGET = 2.0
 #: The whole export's largest resident memory should be at most this many times its largest
 #: over the first tenth of the rows.
 RSS_GROWTH_TARGET = 1.25
@@ -175,6 +183,68 @@ def run_page_twin(*, rows: int, progress) -> dict:
     }
 
 
+def _release_zip(noise_bytes: int) -> bytes:
+    """A release-shaped zip: a small CSV and `noise_bytes` of incompressible data."""
+    import io
+    import os
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("bench/README.md", "# Benchmark release\n")
+        archive.writestr("bench/noise.bin", os.urandom(noise_bytes),
+                         compress_type=zipfile.ZIP_STORED)
+    return buffer.getvalue()
+
+
+def _serve_traced(url: str) -> dict:
+    """Peak Python memory while `url` (a streamed download) is fetched and read to the end."""
+    from django.test import Client
+
+    client = Client()
+    tracemalloc.start()
+    try:
+        response = client.get(url)
+        assert response.status_code == 200 and response.streaming, (url, response.status_code)
+        size = sum(len(chunk) for chunk in response.streaming_content)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return {"bytes": size, "peak_bytes": peak}
+
+
+def run_release_serving(*, progress) -> dict:
+    """
+    Serve two dated releases of coalition "bench" (RELEASE_SIZES) as a zip and as one file
+    out of it, traced: the peaks, their ratio (large ÷ small) and each against its size.
+    """
+    from datetime import date
+
+    from smartplace.opendata.models import DataRelease
+
+    progress("Measuring the memory of serving releases of "
+             + " and ".join(f"{size / 2**20:.0f} MiB" for size in RELEASE_SIZES) + "…")
+    days = []
+    for day, size in enumerate(RELEASE_SIZES, start=1):
+        release = DataRelease.objects.create(
+            kind="coalitions", key="bench", release_date=date(2026, 1, day),
+            version=date(2026, 1, day).isoformat(), archive=_release_zip(size), files=[])
+        days.append(release.version)
+    result: dict = {"description": "GET /data/coalitions/bench/<date>.zip and <date>/noise.bin "
+                                   "(streamed from the zip in the database, in-process WSGI), "
+                                   "peak Python memory for a small and a large release",
+                    "sizes": list(RELEASE_SIZES), "growth_target": RELEASE_GROWTH_TARGET}
+    for what, suffix in (("zip", ".zip"), ("file", "/noise.bin")):
+        _serve_traced(f"/data/coalitions/bench/{days[0]}{suffix}")  # warm caches
+        small, large = (_serve_traced(f"/data/coalitions/bench/{day}{suffix}") for day in days)
+        growth = large["peak_bytes"] / small["peak_bytes"]
+        result[what] = {"small": small, "large": large, "peak_growth": round(growth, 3),
+                        "large_peak_to_size": round(large["peak_bytes"] / large["bytes"], 4),
+                        "growth_target_met": growth <= RELEASE_GROWTH_TARGET}
+    DataRelease.objects.filter(kind="coalitions", key="bench").delete()
+    return result
+
+
 def _database_url() -> str:
     """The address of the throwaway database, for another process."""
     from django.db import connection
@@ -278,6 +348,7 @@ def run_export(*, rows: int, directory: Path, progress) -> dict:
     memory = _product(rows, traced=True)
     page_twin = run_page_twin(rows=rows, progress=progress)
     whole = run_whole_export_rss(rows=rows, progress=progress)
+    releases = run_release_serving(progress=progress)
     product_rate = rows / product["seconds"]
     baseline_rate = rows / baseline["seconds"]
     return {
@@ -301,6 +372,7 @@ def run_export(*, rows: int, directory: Path, progress) -> dict:
         "memory_target_met": memory["peak_bytes"] <= MEMORY_TARGET,
         "page_json_twin": page_twin,
         "whole_export_rss": whole,
+        "release_serving": releases,
     }
 
 
@@ -357,9 +429,21 @@ def main(argv: list[str] | None = None) -> int:
           f"over all (Django ready: {whole['rss_ready_bytes'] / 2**20:.1f} MiB): "
           f"×{whole['growth']} (target ≤ ×{RSS_GROWTH_TARGET}, "
           f"{'met' if whole['growth_target_met'] else 'MISSED'})")
+    releases = result["release_serving"]
+    for what in ("zip", "file"):
+        served = releases[what]
+        print(f"  release {what}: peak memory {served['small']['peak_bytes'] / 2**20:.2f} MiB "
+              f"for {served['small']['bytes'] / 2**20:.0f} MiB, "
+              f"{served['large']['peak_bytes'] / 2**20:.2f} MiB for "
+              f"{served['large']['bytes'] / 2**20:.0f} MiB: ×{served['peak_growth']} "
+              f"(target ≤ ×{RELEASE_GROWTH_TARGET}, "
+              f"{'met' if served['growth_target_met'] else 'MISSED'}; "
+              f"{served['large_peak_to_size']} of the size)")
     print(f"Written to {arguments.output}")
     missed = not (result["speed_target_met"] and result["memory_target_met"]
-                  and twin["peak_growth_target_met"] and whole["growth_target_met"])
+                  and twin["peak_growth_target_met"] and whole["growth_target_met"]
+                  and releases["zip"]["growth_target_met"]
+                  and releases["file"]["growth_target_met"])
     return 1 if arguments.check and missed else 0
 
 

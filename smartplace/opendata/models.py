@@ -5,6 +5,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class DataReleaseManager(models.Manager):
+    """Releases without their zip: `archive` is deferred in every query (read it in ranges
+    with `opendata.archives`; touching `release.archive` still loads it whole)."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("archive")
+
+
 class DataRelease(models.Model):
     """
     A dataset's package as it was on `release_date`: the zip archive and a list of its files.
@@ -23,6 +31,8 @@ class DataRelease(models.Model):
     created_at = models.DateTimeField(_("made at"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+
+    objects = DataReleaseManager()
 
     class Meta:
         ordering = ["kind", "key", "-release_date"]

@@ -84,7 +84,7 @@ def _info(kind: str, module, obj, releases: list[DataRelease]) -> DatasetInfo:
 def dataset_list_all() -> list[DatasetInfo]:
     """Every dataset of every kind, with its releases (newest first), in two queries a kind."""
     releases: dict[tuple[str, str], list[DataRelease]] = {}
-    for release in DataRelease.objects.defer("archive").order_by("-release_date"):
+    for release in DataRelease.objects.order_by("-release_date"):
         releases.setdefault((release.kind, release.key), []).append(release)
     result = []
     for kind, module in dataset_kinds().items():
@@ -99,19 +99,18 @@ def dataset_get(*, kind: str, key: str) -> DatasetInfo | None:
     obj = module.dataset_get(key) if module else None
     if obj is None:
         return None
-    releases = list(DataRelease.objects.defer("archive").filter(kind=kind, key=key)
+    releases = list(DataRelease.objects.filter(kind=kind, key=key)
                     .order_by("-release_date"))
     return _info(kind, module, obj, releases)
 
 
-def release_get(*, kind: str, key: str, version: str,
-                archive: bool = True) -> DataRelease | None:
+def release_get(*, kind: str, key: str, version: str) -> DataRelease | None:
     """
-    The dataset's release of `version`, or None. With `archive=False` its zip (the whole
-    package, read whole from the database) is not read: for what needs only its file list.
+    The dataset's release of `version`, or None, without its zip (`archive` is never loaded:
+    serve it with `opendata.archives`, which reads it in ranges). Whether the release may
+    still be served is the caller's to check (`DatasetInfo.releases`).
     """
-    releases = DataRelease.objects.filter(kind=kind, key=key, version=version)
-    return (releases if archive else releases.defer("archive")).first()
+    return DataRelease.objects.filter(kind=kind, key=key, version=version).first()
 
 
 def table_files(info: DatasetInfo) -> list[str]:

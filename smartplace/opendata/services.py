@@ -63,15 +63,6 @@ def data_release_make(*, kind: str, obj, absolute, user=None,
                               % {"date": day.isoformat()}) from error
 
 
-def data_release_file(*, release: DataRelease, name: str) -> bytes | None:
-    """The content of file `name` in `release`, or None when it has no such file."""
-    with zipfile.ZipFile(io.BytesIO(bytes(release.archive))) as opened:
-        for info in opened.infolist():
-            if info.filename.split("/", 1)[-1] == name:
-                return opened.read(info)
-    return None
-
-
 def data_problem_report(*, dataset: str, message: str, email: str = "") -> DataProblemReport:
     """Record a report of a problem with `dataset` (which may be blank for the whole site)."""
     report = DataProblemReport(dataset=dataset[:200], message=message.strip(), email=email)

@@ -31,6 +31,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from smartplace.opendata.archives import (
+    release_archive_chunks,
+    release_archive_size,
+    release_file_open,
+)
 from smartplace.opendata.forms import ProblemReportForm
 from smartplace.opendata.registry import dataset_kinds
 from smartplace.opendata.selectors import (
@@ -41,7 +46,7 @@ from smartplace.opendata.selectors import (
     dataset_schema_org,
     release_get,
 )
-from smartplace.opendata.services import data_problem_report, data_release_file, data_release_make
+from smartplace.opendata.services import data_problem_report, data_release_make
 from smartplace.opendata.sqlite_export import site_sqlite_write
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -62,12 +67,12 @@ def _dataset_or_404(kind: str, key: str) -> DatasetInfo:
     return info
 
 
-def _release(info: DatasetInfo, version: str, *, archive: bool = True):
-    """The dataset's release of `version` (a date), with its archive unless `archive` is
-    False, if it has one it may still serve (`DatasetInfo.releases`)."""
+def _release(info: DatasetInfo, version: str):
+    """The dataset's release of `version` (a date), without its zip, if it has one it may
+    still serve (`DatasetInfo.releases`)."""
     if not DATE.match(version) or not any(r.version == version for r in info.releases):
         return None
-    return release_get(kind=info.kind, key=info.key, version=version, archive=archive)
+    return release_get(kind=info.kind, key=info.key, version=version)
 
 
 def _crumbs(*extra: dict) -> list[dict]:
@@ -135,7 +140,7 @@ def package_version(request: HttpRequest, kind: str, key: str, version: str) -> 
         names = [name for name, _chunks in _package(request, info).files()]
         sizes = {}
     else:
-        release = _release(info, version, archive=False)
+        release = _release(info, version)
         if release is None:
             raise Http404(_("This dataset has no release with this date."))
         names = [f["name"] for f in release.files]
@@ -158,7 +163,8 @@ def package_file(request: HttpRequest, kind: str, key: str, version: str,
                  name: str) -> HttpResponse:
     """
     One file of a package. For "latest", tables stream row by row as CSV (`<table>.csv`) or
-    as a JSON array (`<table>.json`); for a release, the file as it was kept.
+    as a JSON array (`<table>.json`); for a release, the file as it was kept, streamed out of
+    the stored zip (read in ranges, never whole) with its Content-Length.
     """
     info = _dataset_or_404(kind, key)
     if version == LATEST:
@@ -175,17 +181,19 @@ def package_file(request: HttpRequest, kind: str, key: str, version: str,
             response = HttpResponse("".join(files[name]), content_type=_text_type(name))
     else:
         release = _release(info, version)
-        content = data_release_file(release=release, name=name) if release else None
-        if content is None:
+        member = release_file_open(release=release, name=name) if release else None
+        if member is None:
             raise Http404(_("This release has no file with this name."))
-        response = HttpResponse(content, content_type=_text_type(name))
+        response = StreamingHttpResponse(member, content_type=_text_type(name))
+        response["Content-Length"] = str(member.size)
     response["Content-Disposition"] = f'inline; filename="{name}"'
     response["Link"] = f'<{info.licence["url"]}>; rel="license"'
     return response
 
 
 def package_zip(request: HttpRequest, kind: str, key: str, version: str) -> HttpResponse:
-    """The whole package of one version as a zip archive."""
+    """The whole package of one version as a zip archive: "latest" built now, a release's
+    streamed from the database in chunks (never read whole) with its Content-Length."""
     info = _dataset_or_404(kind, key)
     filename = f"{kind}-{key}-{version}.zip"
     if version == LATEST:
@@ -197,7 +205,10 @@ def package_zip(request: HttpRequest, kind: str, key: str, version: str) -> Http
     release = _release(info, version)
     if release is None:
         raise Http404(_("This dataset has no release with this date."))
-    response = HttpResponse(bytes(release.archive), content_type="application/zip")
+    size = release_archive_size(pk=release.pk)
+    response = StreamingHttpResponse(release_archive_chunks(pk=release.pk, size=size),
+                                     content_type="application/zip")
+    response["Content-Length"] = str(size)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -417,20 +417,21 @@ def test_a_release_stays_downloadable_after_the_data_changes(client, named):
     Answer.objects.filter(participant__cycle=named, participant__organisation__slug="ambridge",
                           question__code="L2").update(value="no")
     Organisation.objects.filter(slug="ambridge").update(name="Ambridge Parish Council")
-    dated = client.get("/data/cycles/borsetshire-2027/2026-05-01/answers.csv").content.decode()
+    dated = client.get("/data/cycles/borsetshire-2027/2026-05-01/answers.csv").getvalue().decode()
     latest = page_text(client, "/data/cycles/borsetshire-2027/latest/answers.csv")
     assert "ambridge,L2,yes" in dated and "ambridge,L2,no" in latest
-    organisations = client.get("/data/cycles/borsetshire-2027/2026-05-01/organisations.csv")
-    assert b"Ambridge Council" in organisations.content
-    assert b"https://data.borsetshire.example/assessments/borsetshire-2027/" in \
-        organisations.content
-    results_then = client.get("/data/cycles/borsetshire-2027/2026-05-01/results.csv").content
+    organisations = client.get("/data/cycles/borsetshire-2027/2026-05-01/organisations.csv"
+                               ).getvalue()
+    assert b"Ambridge Council" in organisations
+    assert b"https://data.borsetshire.example/assessments/borsetshire-2027/" in organisations
+    results_then = client.get("/data/cycles/borsetshire-2027/2026-05-01/results.csv"
+                              ).getvalue()
     results_now = page_text(client, "/data/cycles/borsetshire-2027/latest/results.csv")
     assert results_then.decode() != results_now
     archive = client.get("/data/cycles/borsetshire-2027/2026-05-01.zip")
-    assert zipfile.ZipFile(io.BytesIO(archive.content)).testzip() is None
+    assert zipfile.ZipFile(io.BytesIO(archive.getvalue())).testzip() is None
     meta = json.loads(client.get("/data/cycles/borsetshire-2027/2026-05-01/datapackage.json")
-                      .content)
+                      .getvalue())
     assert meta["version"] == "2026-05-01"
     with pytest.raises(CommandError, match="already a release"):
         call_command("make_data_release", "--cycle", "borsetshire-2027", "--date",
