@@ -13,6 +13,7 @@ it to say how a problem is collected (`add`).
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from decimal import Decimal
 from typing import Any
 
@@ -40,11 +41,13 @@ def json_path(where: str, key: str | int) -> str:
     return f"{where}.{key}" if where else key
 
 
-class JsonChecker:
+class JsonChecker(ABC):
     """Checks fields of a parsed JSON file; `add` collects each problem with its place."""
 
+    @abstractmethod
     def add(self, where: str, message: str) -> None:
-        raise NotImplementedError
+        """Record that the value at `where` has the problem `message` (each file format keeps
+        its problems its own way)."""
 
     def obj(self, value: Any, where: str, allowed: set[str]) -> bool:
         """Whether `value` is an object; each field not in `allowed` is a problem."""
